@@ -1,0 +1,383 @@
+/**
+ * The extraction pipeline (PyRadiomics-compatible mode): image + mask + settings -> named features and
+ * diagnostics, one result per label.
+ *
+ * Order of operations, as PyRadiomics' RadiomicsFeatureExtractor.execute:
+ * 1. image diagnostics on the image as read; normalisation of the whole image (normalize / normalizeScale /
+ *    removeOutliers);
+ * 2. mask check: geometry (geometryTolerance; correctMask resamples the mask onto the image grid
+ *    nearest-neighbour), label present, ROI dimensionality (minimumROIDimensions) and size (minimumROISize);
+ * 3. re-segmentation (resegmentRange / resegmentMode) giving the intensity mask; shape uses the
+ *    morphological mask unless resegmentShape;
+ * 4. crop to the ROI bounding box, discretise (binWidth / binCount), compute the enabled feature classes.
+ */
+
+import { EmptyRoiError, InputError, UnsupportedError } from "../errors.js";
+import { connectedComponents } from "../image/components.js";
+import { discretisePyRadiomics } from "../image/discretise.js";
+import { type BoundingBox, boundingBox, geometryDifferences, describeGeometryDifferences, labelCounts } from "../image/geometry.js";
+import { resampleNearest } from "../image/resample.js";
+import { type Vec3, Volume, type VoxelArray } from "../image/volume.js";
+import { type Hasher, sha1 } from "../util/sha1.js";
+import { VERSION } from "../version.js";
+import { type FamilyContext, computeFamily } from "./families.js";
+import { FEATURE_CLASSES, type FeatureClassName } from "./featureNames.js";
+import { type ExtractionParams, type ExtractionSettings, resolveParams, unsupportedSettings } from "./params.js";
+
+export type DiagnosticValue = string | number;
+
+export interface LabelResult {
+  label: number;
+  diagnostics: Record<string, DiagnosticValue>;
+  /** Feature name (`original_<class>_<Feature>`) -> value, in PyRadiomics' order. */
+  features: Record<string, number>;
+}
+
+export interface ExtractOptions {
+  /** Label value(s) to extract; "all" = every non-zero label in the mask. Default: the settings' label. */
+  label?: number | number[] | "all";
+  /** Hash function for the image/mask hash diagnostics (default: a portable SHA-1). */
+  hasher?: Hasher;
+  /** Names used in messages (file paths). */
+  imageName?: string;
+  maskName?: string;
+  /** Extra diagnostics to report (e.g. runtime versions from the Node edge). */
+  extraDiagnostics?: Record<string, DiagnosticValue>;
+}
+
+const tuple = (v: readonly number[]) => `(${v.join(", ")})`;
+
+function bufferBytes(a: VoxelArray): Uint8Array {
+  return new Uint8Array(a.buffer, a.byteOffset, a.byteLength);
+}
+
+/** SHA-1 of the mask as PyRadiomics computes it: the pixel buffer cast to uint32. */
+function maskHash(mask: VoxelArray, hasher: Hasher): string {
+  if (mask instanceof Uint32Array) return hasher(bufferBytes(mask));
+  const u = new Uint32Array(mask.length);
+  for (let i = 0; i < mask.length; i++) u[i] = mask[i]! >>> 0;
+  return hasher(bufferBytes(u));
+}
+
+function imageStats(d: VoxelArray): { mean: number; min: number; max: number } {
+  let s = 0;
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  for (let i = 0; i < d.length; i++) {
+    const v = d[i]!;
+    s += v;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  return { mean: s / d.length, min, max };
+}
+
+/**
+ * sitk.Normalize (ITK NormalizeImageFilter: shift by the mean, scale by 1/sigma with the n-1 standard
+ * deviation), outlier clipping at +-removeOutliers, then multiplication by normalizeScale.
+ */
+export function normalizeImage(image: Volume, scale: number, removeOutliers: number | null): Volume<Float64Array> {
+  const d = image.data;
+  const n = d.length;
+  let sum = 0;
+  let sumSq = 0;
+  for (let i = 0; i < n; i++) {
+    const v = d[i]!;
+    sum += v;
+    sumSq += v * v;
+  }
+  const mean = sum / n;
+  const variance = (sumSq - (sum * sum) / n) / (n - 1);
+  const sigma = Math.sqrt(variance);
+  const shift = -mean;
+  const factor = 1 / sigma;
+  const out = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let v = (d[i]! + shift) * factor;
+    if (removeOutliers !== null) {
+      if (v > removeOutliers) v = removeOutliers;
+      else if (v < -removeOutliers) v = -removeOutliers;
+    }
+    out[i] = v * scale;
+  }
+  return image.withData(out);
+}
+
+/** PyRadiomics resegmentMask: keep ROI voxels within the thresholds. Returns the new binary mask. */
+export function resegment(
+  image: ArrayLike<number>,
+  roi: Uint8Array,
+  range: number[],
+  mode: "absolute" | "relative" | "sigma",
+): Uint8Array {
+  const sorted = [...range].sort((a, b) => a - b);
+  let thresholds: number[];
+  if (mode === "absolute") thresholds = sorted;
+  else {
+    let n = 0;
+    let max = Number.NEGATIVE_INFINITY;
+    let sum = 0;
+    for (let i = 0; i < roi.length; i++) {
+      if (!roi[i]) continue;
+      const v = image[i]!;
+      n++;
+      sum += v;
+      if (v > max) max = v;
+    }
+    if (mode === "relative") thresholds = sorted.map((t) => max * t);
+    else {
+      const mean = sum / n;
+      let ss = 0;
+      for (let i = 0; i < roi.length; i++) if (roi[i]) ss += (image[i]! - mean) ** 2;
+      const sd = Math.sqrt(ss / n); // numpy.std: population SD
+      thresholds = sorted.map((t) => mean + sd * t);
+    }
+  }
+  const lo = thresholds[0]!;
+  const hi = thresholds.length === 2 ? thresholds[1]! : Number.POSITIVE_INFINITY;
+  const out = new Uint8Array(roi.length);
+  for (let i = 0; i < roi.length; i++) {
+    if (!roi[i]) continue;
+    const v = image[i]!;
+    if (v >= lo && v <= hi) out[i] = 1;
+  }
+  return out;
+}
+
+function countNonZero(a: ArrayLike<number>): number {
+  let n = 0;
+  for (let i = 0; i < a.length; i++) if (a[i]) n++;
+  return n;
+}
+
+function cropArray<T extends VoxelArray | Uint8Array>(
+  src: T,
+  size: Vec3,
+  box: BoundingBox,
+  make: (n: number) => T,
+): { data: T; size: Vec3 } {
+  const [nx, ny] = size;
+  const cs: Vec3 = [box.max[0] - box.min[0] + 1, box.max[1] - box.min[1] + 1, box.max[2] - box.min[2] + 1];
+  const out = make(cs[0] * cs[1] * cs[2]);
+  let q = 0;
+  for (let k = box.min[2]; k <= box.max[2]; k++) {
+    for (let j = box.min[1]; j <= box.max[1]; j++) {
+      const start = box.min[0] + nx * (j + ny * k);
+      for (let i = 0; i < cs[0]; i++) out[q++] = src[start + i]!;
+    }
+  }
+  return { data: out, size: cs };
+}
+
+/** Center of mass (voxel index space) of a binary mask. */
+function centerOfMassIndex(mask: Uint8Array, size: Vec3): Vec3 {
+  const [nx, ny, nz] = size;
+  let sx = 0;
+  let sy = 0;
+  let sz = 0;
+  let n = 0;
+  let p = 0;
+  for (let k = 0; k < nz; k++)
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++, p++) {
+        if (mask[p]) {
+          sx += i;
+          sy += j;
+          sz += k;
+          n++;
+        }
+      }
+  return [sx / n, sy / n, sz / n];
+}
+
+function settingsForDiagnostics(s: ExtractionSettings): string {
+  const { filter, ...rest } = s;
+  return JSON.stringify({ ...rest, ...filter });
+}
+
+function featureOrder(cls: FeatureClassName, enabled: string[]): string[] {
+  // PyRadiomics reports features of a class in sorted (alphabetical) order.
+  return [...enabled].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+}
+
+/**
+ * Extract features for one image/mask pair. `params` is a resolved parameter set (see parseParams) or
+ * a plain settings object in PyRadiomics' parameter-file layout.
+ */
+export function extractFeatures(
+  image: Volume,
+  mask: Volume,
+  params: ExtractionParams | Record<string, unknown> = {},
+  options: ExtractOptions = {},
+): LabelResult[] {
+  const p: ExtractionParams = "imageTypes" in params && "features" in params ? (params as ExtractionParams) : resolveParams(params);
+  const unsupported = unsupportedSettings(p);
+  if (unsupported.length > 0) throw new UnsupportedError(unsupported.join("; "));
+  const settings = p.imageTypes.Original ?? p.settings;
+  const hasher = options.hasher ?? sha1;
+  const maskName = options.maskName ?? "mask";
+
+  // --- image diagnostics (on the image as read) and normalisation
+  const imgStats = imageStats(image.data);
+  const baseDiagnostics: Record<string, DiagnosticValue> = {
+    diagnostics_Versions_radiogenomics: VERSION,
+    ...(options.extraDiagnostics ?? {}),
+    diagnostics_Configuration_Settings: settingsForDiagnostics(settings),
+    diagnostics_Configuration_EnabledImageTypes: JSON.stringify(Object.fromEntries(Object.keys(p.imageTypes).map((k) => [k, {}]))),
+    "diagnostics_Image-original_Hash": hasher(bufferBytes(image.data)),
+    "diagnostics_Image-original_Dimensionality": image.size[2] === 1 ? "2D" : "3D",
+    "diagnostics_Image-original_Spacing": tuple(image.spacing),
+    "diagnostics_Image-original_Size": tuple(image.size),
+    "diagnostics_Image-original_Mean": imgStats.mean,
+    "diagnostics_Image-original_Minimum": imgStats.min,
+    "diagnostics_Image-original_Maximum": imgStats.max,
+    "diagnostics_Mask-original_Hash": maskHash(mask.data, hasher),
+    "diagnostics_Mask-original_Spacing": tuple(mask.spacing),
+    "diagnostics_Mask-original_Size": tuple(mask.size),
+  };
+  const work: Volume = settings.normalize ? normalizeImage(image, settings.normalizeScale, settings.removeOutliers) : image;
+
+  // --- geometry check / correction
+  let maskOnGrid: Volume = mask;
+  let corrected = false;
+  const tol = settings.geometryTolerance ?? 1e-6;
+  const diffs = geometryDifferences(image, mask, tol, tol);
+  if (diffs.length > 0) {
+    if (!settings.correctMask) {
+      throw new InputError(
+        `${maskName} does not match the image geometry: ${describeGeometryDifferences(diffs)} (set correctMask: true to resample the mask onto the image grid, or raise geometryTolerance)`,
+      );
+    }
+    maskOnGrid = resampleNearest(mask, image);
+    corrected = true;
+  }
+
+  // --- labels
+  let labels: number[];
+  if (options.label === "all") {
+    labels = [...labelCounts(mask).keys()];
+    if (labels.length === 0) throw new EmptyRoiError(`${maskName} has no non-zero voxels`);
+  } else if (Array.isArray(options.label)) labels = options.label;
+  else labels = [options.label ?? settings.label];
+
+  const results: LabelResult[] = [];
+  for (const label of labels) {
+    results.push(extractLabel(work, maskOnGrid, mask, label, corrected, settings, p, baseDiagnostics, maskName));
+  }
+  return results;
+}
+
+function extractLabel(
+  image: Volume,
+  maskOnGrid: Volume,
+  originalMask: Volume,
+  label: number,
+  corrected: boolean,
+  settings: ExtractionSettings,
+  p: ExtractionParams,
+  baseDiagnostics: Record<string, DiagnosticValue>,
+  maskName: string,
+): LabelResult {
+  const size = image.size;
+  const n = image.count;
+  const md = maskOnGrid.data;
+  const roi = new Uint8Array(n);
+  let count = 0;
+  for (let i = 0; i < n; i++) {
+    if (md[i] === label) {
+      roi[i] = 1;
+      count++;
+    }
+  }
+  if (count === 0) {
+    const present = [...labelCounts(originalMask).keys()];
+    throw new EmptyRoiError(
+      `label ${label} is not present in ${maskName}${corrected ? " after resampling onto the image grid" : ""} (labels present: ${present.length ? present.join(", ") : "none, the mask is empty"})`,
+    );
+  }
+  const bbox = boundingBox(new Volume(roi, { size }))!;
+  const extent = [0, 1, 2].map((a) => bbox.max[a]! - bbox.min[a]! + 1);
+  const ndims = extent.filter((e) => e > 1).length;
+  if (ndims === 0) {
+    throw new EmptyRoiError(`label ${label} in ${maskName} contains a single voxel: features cannot be computed for a single voxel`);
+  }
+  if (ndims < settings.minimumROIDimensions) {
+    throw new EmptyRoiError(
+      `label ${label} in ${maskName} spans ${ndims} dimension(s) (bounding box ${extent.join("x")}), fewer than minimumROIDimensions ${settings.minimumROIDimensions}`,
+    );
+  }
+  if (settings.minimumROISize !== null && count <= settings.minimumROISize) {
+    throw new EmptyRoiError(`label ${label} in ${maskName} has ${count} voxels, not more than minimumROISize ${settings.minimumROISize}`);
+  }
+
+  const diagnostics: Record<string, DiagnosticValue> = { ...baseDiagnostics };
+  const com = centerOfMassIndex(roi, size);
+  const cc = connectedComponents(roi, size);
+  const box6 = [bbox.min[0], bbox.min[1], bbox.min[2], extent[0]!, extent[1]!, extent[2]!];
+  const prefix = corrected ? "diagnostics_Mask-corrected" : "diagnostics_Mask-original";
+  if (corrected) {
+    diagnostics["diagnostics_Mask-corrected_Size"] = tuple(size);
+    diagnostics["diagnostics_Mask-corrected_Spacing"] = tuple(image.spacing);
+  }
+  diagnostics[`${prefix}_BoundingBox`] = tuple(box6);
+  diagnostics[`${prefix}_VoxelNum`] = count;
+  diagnostics[`${prefix}_VolumeNum`] = cc.count;
+  diagnostics[`${prefix}_CenterOfMassIndex`] = tuple(com);
+  diagnostics[`${prefix}_CenterOfMass`] = tuple(image.indexToWorld(com));
+
+  // --- re-segmentation
+  let intensityMask: Uint8Array = roi;
+  if (settings.resegmentRange) {
+    intensityMask = resegment(image.data, roi, settings.resegmentRange, settings.resegmentMode);
+    const kept = countNonZero(intensityMask);
+    if (kept <= 1) {
+      throw new EmptyRoiError(
+        `re-segmentation (${settings.resegmentMode} range ${JSON.stringify(settings.resegmentRange)}) kept ${kept} voxel(s) of label ${label} in ${maskName}; cannot compute features`,
+      );
+    }
+    diagnostics["diagnostics_Mask-resegmented_VoxelNum"] = kept;
+    const rbox = boundingBox(new Volume(intensityMask, { size }))!;
+    diagnostics["diagnostics_Mask-resegmented_BoundingBox"] = tuple([
+      ...rbox.min,
+      rbox.max[0] - rbox.min[0] + 1,
+      rbox.max[1] - rbox.min[1] + 1,
+      rbox.max[2] - rbox.min[2] + 1,
+    ]);
+  }
+  const morphMask = settings.resegmentShape ? intensityMask : roi;
+
+  // --- crop everything to the (morphological) ROI bounding box
+  const cropped = cropArray(image.data, size, bbox, (m) => new Float64Array(m) as never) as { data: Float64Array; size: Vec3 };
+  const cMorph = cropArray(morphMask, size, bbox, (m) => new Uint8Array(m)).data;
+  const cInt = cropArray(intensityMask, size, bbox, (m) => new Uint8Array(m)).data;
+  const { levels, nLevels } = discretisePyRadiomics(cropped.data, cInt, {
+    binWidth: settings.binWidth,
+    binCount: settings.binCount ?? undefined,
+  });
+
+  const ctx: FamilyContext = {
+    size: cropped.size,
+    spacing: [...image.spacing] as Vec3,
+    intensities: cropped.data,
+    morphMask: cMorph,
+    intensityMask: cInt,
+    levels,
+    nLevels,
+    settings,
+  };
+
+  const features: Record<string, number> = {};
+  const classes = Object.keys(p.features) as FeatureClassName[];
+  // shape first (PyRadiomics computes shape before the image-type loop), then the others in file order
+  const ordered = [...classes.filter((c) => c === "shape" || c === "shape2D"), ...classes.filter((c) => c !== "shape" && c !== "shape2D")];
+  for (const cls of ordered) {
+    const enabled = p.features[cls]!;
+    const wantsDeprecated = enabled.some((f) => (FEATURE_CLASSES[cls].deprecated as readonly string[]).includes(f));
+    const values = computeFamily(cls, ctx, wantsDeprecated);
+    for (const f of featureOrder(cls, enabled)) {
+      const v = values[f];
+      features[`original_${cls}_${f}`] = v === undefined ? Number.NaN : v;
+    }
+  }
+  return { label, diagnostics, features };
+}
