@@ -1,0 +1,276 @@
+import assert from "node:assert/strict";
+import { describe, test } from "node:test";
+import { EmptyRoiError, InputError } from "../../src/errors.js";
+import type { CountMatrix } from "../../src/features/gldzm.js";
+import { ibsiNgldm, ngldmDependence, ngldmMatrices } from "../../src/features/ngldm.js";
+import type { DiscretisedRoi } from "../../src/features/types.js";
+import { discretiseIbsiFbs } from "../../src/image/discretise.js";
+import { cropToMask, selectLabel } from "../../src/image/geometry.js";
+import type { Vec3 } from "../../src/image/volume.js";
+import { readImage } from "../../src/io/read.js";
+import { dataPath, skipUnlessData } from "../helpers/data.js";
+import { type IbsiReference, ibsiCompare, ibsiReferences } from "../helpers/ibsi.js";
+
+const close = (a: number, b: number, tol = 1e-12) =>
+  assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `got ${a}, expected ${b}`);
+
+function rng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** A ROI from slices of rows of levels (one digit per voxel; 0 = outside). */
+function roiOf(slices: string[][], nLevels?: number): DiscretisedRoi {
+  const nz = slices.length;
+  const ny = slices[0]!.length;
+  const nx = slices[0]![0]!.length;
+  const levels = new Int32Array(nx * ny * nz);
+  for (let k = 0; k < nz; k++) {
+    for (let j = 0; j < ny; j++)
+      for (let i = 0; i < nx; i++) levels[i + nx * (j + ny * k)] = Number(slices[k]![j]![i]);
+  }
+  return { levels, nLevels: nLevels ?? Math.max(...levels), size: [nx, ny, nz], spacing: [1, 1, 1] };
+}
+
+function cells(m: CountMatrix): string[] {
+  const out: string[] = [];
+  for (let a = 0; a < m.nLevels; a++) {
+    for (let b = 0; b < m.nCols; b++) {
+      const c = m.counts[a * m.nCols + b]!;
+      if (c) out.push(`${a + 1},${b + 1}:${c}`);
+    }
+  }
+  return out;
+}
+
+const TOY = [["112", "122", "322"]];
+
+describe("NGLDM: hand-computed 2D example", () => {
+  test("dependence counts, alpha 0", () => {
+    // row-major (i fastest): j_k includes the voxel itself
+    assert.deepEqual([...ngldmDependence(roiOf(TOY), true)], [3, 3, 3, 3, 5, 5, 1, 4, 4]);
+    assert.deepEqual(cells(ngldmMatrices(roiOf(TOY), { aggregation: "2D" })[0]!), [
+      "1,3:3",
+      "2,3:1",
+      "2,4:2",
+      "2,5:2",
+      "3,1:1",
+    ]);
+  });
+  test("dependence counts, alpha 1", () => {
+    assert.deepEqual([...ngldmDependence(roiOf(TOY), true, 1, 1)], [4, 6, 4, 5, 9, 6, 3, 6, 4]);
+  });
+  test("features", () => {
+    const f = ibsiNgldm(roiOf(TOY), { aggregation: "2D" });
+    const ns = 9;
+    close(f.ngl_lde_2D!, (3 / 9 + 1 / 9 + 2 / 16 + 2 / 25 + 1) / ns);
+    close(f.ngl_hde_2D!, (3 * 9 + 9 + 2 * 16 + 2 * 25 + 1) / ns);
+    close(f.ngl_lgce_2D!, (3 + 5 / 4 + 1 / 9) / ns);
+    close(f.ngl_hgce_2D!, (3 + 5 * 4 + 9) / ns);
+    close(f.ngl_ldlge_2D!, (3 / 9 + 1 / 36 + 2 / 64 + 2 / 100 + 1 / 9) / ns); // s / (i^2 j^2)
+    close(f.ngl_hdlge_2D!, (27 + 9 / 4 + 32 / 4 + 50 / 4 + 1 / 9) / ns); // s j^2 / i^2
+    close(f.ngl_ldhge_2D!, (3 / 9 + 4 / 9 + (4 * 2) / 16 + (4 * 2) / 25 + 9) / ns); // s i^2 / j^2
+    close(f.ngl_hdhge_2D!, (3 * 9 + 4 * 9 + 4 * 2 * 16 + 4 * 2 * 25 + 9) / ns);
+    close(f.ngl_glnu_2D!, (9 + 25 + 1) / ns);
+    close(f.ngl_glnu_norm_2D!, (9 + 25 + 1) / ns ** 2);
+    close(f.ngl_dcnu_2D!, (1 + 16 + 4 + 4) / ns);
+    close(f.ngl_dcnu_norm_2D!, (1 + 16 + 4 + 4) / ns ** 2);
+    assert.equal(f.ngl_dc_perc_2D, 1);
+    const mu = (3 + 10 + 3) / ns;
+    close(f.ngl_gl_var_2D!, (3 * (1 - mu) ** 2 + 5 * (2 - mu) ** 2 + (3 - mu) ** 2) / ns);
+    const muJ = (9 + 3 + 8 + 10 + 1) / ns;
+    close(
+      f.ngl_dc_var_2D!,
+      (4 * (3 - muJ) ** 2 + 2 * (4 - muJ) ** 2 + 2 * (5 - muJ) ** 2 + (1 - muJ) ** 2) / ns,
+    );
+    const p = [3, 1, 2, 2, 1].map((c) => c / ns);
+    close(f.ngl_dc_entr_2D!, -p.reduce((s, x) => s + x * Math.log2(x), 0));
+    close(f.ngl_dc_energy_2D!, (9 + 1 + 4 + 4 + 1) / ns ** 2);
+    assert.equal(Object.keys(f).length, 17);
+  });
+  test("neighbours outside the ROI do not count", () => {
+    // the 0 is outside: every voxel next to it loses one dependent neighbour
+    assert.deepEqual([...ngldmDependence(roiOf([["101", "111", "111"]]), true)], [3, 0, 3, 5, 8, 5, 4, 6, 4]);
+  });
+  test("2D (in-plane) vs 3D neighbourhoods", () => {
+    const roi = roiOf([
+      ["11", "11"],
+      ["11", "11"],
+    ]);
+    assert.deepEqual([...ngldmDependence(roi, true)], new Array(8).fill(4));
+    assert.deepEqual([...ngldmDependence(roi, false)], new Array(8).fill(8));
+    const f2 = ibsiNgldm(roi, { aggregation: "2D" });
+    const f25 = ibsiNgldm(roi, { aggregation: "2_5D" });
+    close(f2.ngl_hde_2D!, 16);
+    close(f25.ngl_hde_2_5D!, 16);
+    close(ibsiNgldm(roi, { aggregation: "3D" }).ngl_hde_3D!, 64);
+  });
+});
+
+describe("NGLDM: against a brute-force count", () => {
+  test("random 3D ROIs, distance 1 and 2, alpha 0 and 1", () => {
+    const r = rng(5);
+    for (let trial = 0; trial < 20; trial++) {
+      const size: Vec3 = [1 + Math.floor(r() * 7), 1 + Math.floor(r() * 7), 1 + Math.floor(r() * 5)];
+      const [nx, ny, nz] = size;
+      const levels = new Int32Array(nx * ny * nz).map(() => (r() < 0.2 ? 0 : 1 + Math.floor(r() * 4)));
+      const roi: DiscretisedRoi = { levels, nLevels: 4, size, spacing: [1, 1, 1] };
+      for (const inPlane of [false, true]) {
+        for (const delta of [1, 2]) {
+          for (const alpha of [0, 1]) {
+            const got = ngldmDependence(roi, inPlane, delta, alpha);
+            for (let v = 0; v < levels.length; v++) {
+              const i = v % nx;
+              const j = Math.floor(v / nx) % ny;
+              const k = Math.floor(v / (nx * ny));
+              let want = 0;
+              if (levels[v]) {
+                for (let w = 0; w < levels.length; w++) {
+                  const ii = w % nx;
+                  const jj = Math.floor(w / nx) % ny;
+                  const kk = Math.floor(w / (nx * ny));
+                  if (inPlane && kk !== k) continue;
+                  if (Math.max(Math.abs(ii - i), Math.abs(jj - j), Math.abs(kk - k)) > delta) continue;
+                  if (levels[w] && Math.abs(levels[w]! - levels[v]!) <= alpha) want++;
+                }
+              }
+              assert.equal(
+                got[v],
+                want,
+                `trial ${trial} voxel ${v} inPlane ${inPlane} delta ${delta} alpha ${alpha}`,
+              );
+            }
+          }
+        }
+      }
+    }
+  });
+});
+
+describe("NGLDM: edge cases", () => {
+  test("single voxel", () => {
+    for (const aggregation of ["2D", "2_5D", "3D"] as const) {
+      const f = ibsiNgldm(roiOf([["000", "030", "000"]]), { aggregation });
+      assert.equal(f[`ngl_lde_${aggregation}`], 1);
+      assert.equal(f[`ngl_hde_${aggregation}`], 1);
+      assert.equal(f[`ngl_hgce_${aggregation}`], 9);
+      assert.equal(f[`ngl_dc_entr_${aggregation}`], 0);
+      assert.equal(f[`ngl_dc_energy_${aggregation}`], 1);
+    }
+  });
+  test("flat 3 x 3 x 3 ROI touching the grid border", () => {
+    const roi: DiscretisedRoi = {
+      levels: new Int32Array(27).fill(1),
+      nLevels: 1,
+      size: [3, 3, 3],
+      spacing: [1, 1, 1],
+    };
+    // corners 8, edges 12, faces 18, centre 27 neighbours (self included)
+    assert.deepEqual(cells(ngldmMatrices(roi, { aggregation: "3D" })[0]!), [
+      "1,8:8",
+      "1,12:12",
+      "1,18:6",
+      "1,27:1",
+    ]);
+    assert.equal(ngldmMatrices(roi, { aggregation: "2D" }).length, 3);
+  });
+  test("errors", () => {
+    const roi = roiOf(TOY);
+    assert.throws(() => ibsiNgldm(roi, { aggregation: "2D", distance: 0 }), InputError);
+    assert.throws(() => ibsiNgldm(roi, { aggregation: "2D", alpha: -1 }), InputError);
+    assert.throws(() => ibsiNgldm({ ...roi, nLevels: 2 }, { aggregation: "2D" }), InputError);
+    assert.throws(() => ibsiNgldm({ ...roi, size: [2, 2, 1] }, { aggregation: "2D" }), InputError);
+    assert.throws(() => ibsiNgldm(roiOf([["00"]], 1), { aggregation: "3D" }), EmptyRoiError);
+  });
+});
+
+// --- IBSI 1 reference data -------------------------------------------------------------------------
+
+/** Compare every reference row with the computed value under the compliance rule; print and fail on misses. */
+function compareRefs(what: string, refs: IbsiReference[], got: Record<string, number>): void {
+  const misses: string[] = [];
+  for (const r of refs) {
+    const g = got[r.tag];
+    const c = ibsiCompare(r.value, g ?? Number.NaN, r.tolerance);
+    if (c.verdict !== "match") {
+      misses.push(
+        `${r.tag}: expected ${r.value} (tol ${r.tolerance}), got ${g} (${c.verdict}, diff ${c.diff})`,
+      );
+    }
+  }
+  for (const m of misses) console.log(`MISS ${what} ${m}`);
+  console.log(`${what}: ${refs.length - misses.length}/${refs.length} IBSI reference values match`);
+  assert.equal(misses.length, 0, misses.join("\n"));
+}
+
+/** The digital phantom (README 2.1): no processing, the grey levels are the discretised intensities. */
+function digitalPhantom() {
+  const image = readImage(dataPath("ibsi", "digital_phantom", "phantom.nii.gz")!);
+  const mask = selectLabel(readImage(dataPath("ibsi", "digital_phantom", "mask.nii.gz")!), 1);
+  const crop = cropToMask(image, mask);
+  const levels = new Int32Array(crop.mask.count);
+  let nLevels = 0;
+  for (let v = 0; v < levels.length; v++) {
+    if (!crop.mask.data[v]) continue;
+    levels[v] = crop.image.data[v]!;
+    nLevels = Math.max(nLevels, levels[v]!);
+  }
+  return { image, mask, crop, roi: { levels, nLevels, size: crop.image.size, spacing: crop.image.spacing } };
+}
+
+/**
+ * IBSI 1 config A on the CT phantom (README 2.3): no interpolation, so only the re-segmentation range
+ * [-500, 400] HU (intensity mask) and IBSI fixed bin size 25 HU from -500. Intensities rounded (IBSI).
+ */
+function configA() {
+  const image = readImage(dataPath("ibsi", "ct_phantom", "nifti", "image", "phantom.nii.gz")!);
+  const morph = selectLabel(readImage(dataPath("ibsi", "ct_phantom", "nifti", "mask", "mask.nii.gz")!), 1);
+  const hu = new Float64Array(image.count);
+  for (let v = 0; v < hu.length; v++) hu[v] = Math.round(image.data[v]!);
+  const intensityMask = new Uint8Array(hu.length);
+  for (let v = 0; v < hu.length; v++)
+    intensityMask[v] = morph.data[v] && hu[v]! >= -500 && hu[v]! <= 400 ? 1 : 0;
+  const { levels, nLevels } = discretiseIbsiFbs(hu, intensityMask, 25, -500);
+  return { image: image.withData(hu), morph, intensityMask, levels, nLevels };
+}
+
+describe("NGLDM: IBSI 1 digital phantom", () => {
+  test("every ngl_* reference value, 2D, 2.5D and 3D (distance 1, alpha 0)", {
+    skip: skipUnlessData("ibsi", "digital_phantom", "phantom.nii.gz"),
+  }, () => {
+    const { roi } = digitalPhantom();
+    const got = {};
+    for (const aggregation of ["2D", "2_5D", "3D"] as const) {
+      Object.assign(got, ibsiNgldm(roi, { aggregation, distance: 1, alpha: 0 }));
+    }
+    const refs = ibsiReferences("digital_phantom").filter((r) => r.tag.startsWith("ngl_"));
+    assert.equal(refs.length, 51);
+    compareRefs("digital phantom NGLDM", refs, got);
+  });
+});
+
+describe("NGLDM: IBSI 1 config A (CT phantom)", () => {
+  test("every ngl_* reference value, 2D and 2.5D", {
+    skip: skipUnlessData("ibsi", "ct_phantom", "nifti", "image", "phantom.nii.gz"),
+  }, () => {
+    const a = configA();
+    const crop = cropToMask(a.image.withData(a.levels), a.morph);
+    const roi = {
+      levels: crop.image.data,
+      nLevels: a.nLevels,
+      size: crop.image.size,
+      spacing: crop.image.spacing,
+    };
+    const got = {};
+    for (const aggregation of ["2D", "2_5D"] as const) Object.assign(got, ibsiNgldm(roi, { aggregation }));
+    const refs = ibsiReferences("config_A").filter((r) => r.tag.startsWith("ngl_"));
+    assert.equal(refs.length, 34);
+    compareRefs("config A NGLDM", refs, got);
+  });
+});
