@@ -46,8 +46,10 @@ export function formatCsv(rows: ResultRow[], opts: { diagnostics?: boolean } = {
   for (const r of rows) {
     const cells: string[] = [];
     for (const c of idCols) cells.push(r.ids[c] === undefined ? "" : csvCell(r.ids[c]!));
-    for (const c of diagCols) cells.push(r.result.diagnostics[c] === undefined ? "" : csvCell(r.result.diagnostics[c]!));
-    for (const c of featCols) cells.push(r.result.features[c] === undefined ? "" : csvCell(r.result.features[c]!));
+    for (const c of diagCols)
+      cells.push(r.result.diagnostics[c] === undefined ? "" : csvCell(r.result.diagnostics[c]!));
+    for (const c of featCols)
+      cells.push(r.result.features[c] === undefined ? "" : csvCell(r.result.features[c]!));
     lines.push(cells.join(","));
   }
   return `${lines.join("\n")}\n`;

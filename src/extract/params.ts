@@ -128,7 +128,10 @@ const voxelSettingSchema = z
     // PyYAML reads `nan` as a string; PyRadiomics converts it with float().
     initValue: opt(
       z.preprocess(
-        (v) => (typeof v === "string" && /^[+-]?(\.?nan|\.?inf)$/i.test(v) ? Number(v.replace(".", "").replace(/inf/i, "Infinity").replace(/nan/i, "NaN")) : v),
+        (v) =>
+          typeof v === "string" && /^[+-]?(\.?nan|\.?inf)$/i.test(v)
+            ? Number(v.replace(".", "").replace(/inf/i, "Infinity").replace(/nan/i, "NaN"))
+            : v,
         z.union([num(), z.nan()]),
       ),
     ),
@@ -296,16 +299,24 @@ export function resolveParams(input: unknown, source = "parameters"): Extraction
   const givenTypes = p.imageType ?? { Original: {} };
   for (const [name, overrides] of Object.entries(givenTypes)) {
     if (!(IMAGE_TYPES as readonly string[]).includes(name)) {
-      throw new InputError(`unknown image type "${name}" in imageType (allowed: ${IMAGE_TYPES.join(", ")})`, source);
+      throw new InputError(
+        `unknown image type "${name}" in imageType (allowed: ${IMAGE_TYPES.join(", ")})`,
+        source,
+      );
     }
     imageTypes[name as ImageTypeName] = resolve(settings, overrides);
   }
 
   const features: EnabledFeatures = {};
-  const givenClasses = p.featureClass ?? Object.fromEntries(FEATURE_CLASS_NAMES.filter((c) => c !== "shape2D").map((c) => [c, null]));
+  const givenClasses =
+    p.featureClass ??
+    Object.fromEntries(FEATURE_CLASS_NAMES.filter((c) => c !== "shape2D").map((c) => [c, null]));
   for (const [cls, list] of Object.entries(givenClasses)) {
     if (!(FEATURE_CLASS_NAMES as string[]).includes(cls)) {
-      throw new InputError(`unknown feature class "${cls}" in featureClass (allowed: ${FEATURE_CLASS_NAMES.join(", ")})`, source);
+      throw new InputError(
+        `unknown feature class "${cls}" in featureClass (allowed: ${FEATURE_CLASS_NAMES.join(", ")})`,
+        source,
+      );
     }
     const c = FEATURE_CLASSES[cls as FeatureClassName];
     const all = [...c.active, ...c.deprecated] as string[];
@@ -315,7 +326,10 @@ export function resolveParams(input: unknown, source = "parameters"): Extraction
     }
     for (const f of list) {
       if (!all.includes(f)) {
-        throw new InputError(`unknown feature "${f}" in featureClass.${cls} (allowed: ${all.join(", ")})`, source);
+        throw new InputError(
+          `unknown feature "${f}" in featureClass.${cls} (allowed: ${all.join(", ")})`,
+          source,
+        );
       }
     }
     features[cls as FeatureClassName] = [...new Set(list)];
@@ -332,7 +346,10 @@ export function parseParams(text: string, source = "parameters"): ExtractionPara
     throw new InputError(`not valid YAML/JSON: ${(e as Error).message.split("\n")[0]}`, source);
   }
   if (obj !== null && obj !== undefined && (typeof obj !== "object" || Array.isArray(obj))) {
-    throw new InputError("a parameter file must be a mapping with sections setting / imageType / featureClass", source);
+    throw new InputError(
+      "a parameter file must be a mapping with sections setting / imageType / featureClass",
+      source,
+    );
   }
   return resolveParams(obj, source);
 }
@@ -351,7 +368,9 @@ export function unsupportedSettings(params: ExtractionParams): string[] {
       add(`image type "${name}" is not supported yet (supported: ${SUPPORTED_IMAGE_TYPES.join(", ")})`);
     }
     if (s && s.resampledPixelSpacing && s.resampledPixelSpacing.some((v) => v !== 0)) {
-      add(`resampling (resampledPixelSpacing ${JSON.stringify(s.resampledPixelSpacing)}) is not supported yet`);
+      add(
+        `resampling (resampledPixelSpacing ${JSON.stringify(s.resampledPixelSpacing)}) is not supported yet`,
+      );
     }
   }
   if (params.voxelSetting) add("voxel-based extraction (voxelSetting) is not supported yet");

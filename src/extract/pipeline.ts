@@ -15,14 +15,25 @@
 import { EmptyRoiError, InputError, UnsupportedError } from "../errors.js";
 import { connectedComponents } from "../image/components.js";
 import { discretisePyRadiomics } from "../image/discretise.js";
-import { type BoundingBox, boundingBox, geometryDifferences, describeGeometryDifferences, labelCounts } from "../image/geometry.js";
+import {
+  type BoundingBox,
+  boundingBox,
+  geometryDifferences,
+  describeGeometryDifferences,
+  labelCounts,
+} from "../image/geometry.js";
 import { resampleNearest } from "../image/resample.js";
 import { type Vec3, Volume, type VoxelArray } from "../image/volume.js";
 import { type Hasher, sha1 } from "../util/sha1.js";
 import { VERSION } from "../version.js";
 import { type FamilyContext, computeFamily } from "./families.js";
 import { FEATURE_CLASSES, type FeatureClassName } from "./featureNames.js";
-import { type ExtractionParams, type ExtractionSettings, resolveParams, unsupportedSettings } from "./params.js";
+import {
+  type ExtractionParams,
+  type ExtractionSettings,
+  resolveParams,
+  unsupportedSettings,
+} from "./params.js";
 
 export type DiagnosticValue = string | number;
 
@@ -76,7 +87,11 @@ function imageStats(d: VoxelArray): { mean: number; min: number; max: number } {
  * sitk.Normalize (ITK NormalizeImageFilter: shift by the mean, scale by 1/sigma with the n-1 standard
  * deviation), outlier clipping at +-removeOutliers, then multiplication by normalizeScale.
  */
-export function normalizeImage(image: Volume, scale: number, removeOutliers: number | null): Volume<Float64Array> {
+export function normalizeImage(
+  image: Volume,
+  scale: number,
+  removeOutliers: number | null,
+): Volume<Float64Array> {
   const d = image.data;
   const n = d.length;
   let sum = 0;
@@ -195,9 +210,13 @@ function settingsForDiagnostics(s: ExtractionSettings): string {
   return JSON.stringify({ ...rest, ...filter });
 }
 
-function featureOrder(cls: FeatureClassName, enabled: string[]): string[] {
-  // PyRadiomics reports features of a class in sorted (alphabetical) order.
-  return [...enabled].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+/**
+ * PyRadiomics reports the features of a class sorted by the name of their getter method,
+ * `get<Name>FeatureValue` (so "MeanAbsoluteDeviation" comes before "Mean").
+ */
+function featureOrder(enabled: string[]): string[] {
+  const key = (f: string) => `get${f}FeatureValue`;
+  return [...enabled].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
 }
 
 /**
@@ -210,7 +229,8 @@ export function extractFeatures(
   params: ExtractionParams | Record<string, unknown> = {},
   options: ExtractOptions = {},
 ): LabelResult[] {
-  const p: ExtractionParams = "imageTypes" in params && "features" in params ? (params as ExtractionParams) : resolveParams(params);
+  const p: ExtractionParams =
+    "imageTypes" in params && "features" in params ? (params as ExtractionParams) : resolveParams(params);
   const unsupported = unsupportedSettings(p);
   if (unsupported.length > 0) throw new UnsupportedError(unsupported.join("; "));
   const settings = p.imageTypes.Original ?? p.settings;
@@ -223,7 +243,9 @@ export function extractFeatures(
     diagnostics_Versions_radiogenomics: VERSION,
     ...(options.extraDiagnostics ?? {}),
     diagnostics_Configuration_Settings: settingsForDiagnostics(settings),
-    diagnostics_Configuration_EnabledImageTypes: JSON.stringify(Object.fromEntries(Object.keys(p.imageTypes).map((k) => [k, {}]))),
+    diagnostics_Configuration_EnabledImageTypes: JSON.stringify(
+      Object.fromEntries(Object.keys(p.imageTypes).map((k) => [k, {}])),
+    ),
     "diagnostics_Image-original_Hash": hasher(bufferBytes(image.data)),
     "diagnostics_Image-original_Dimensionality": image.size[2] === 1 ? "2D" : "3D",
     "diagnostics_Image-original_Spacing": tuple(image.spacing),
@@ -235,7 +257,9 @@ export function extractFeatures(
     "diagnostics_Mask-original_Spacing": tuple(mask.spacing),
     "diagnostics_Mask-original_Size": tuple(mask.size),
   };
-  const work: Volume = settings.normalize ? normalizeImage(image, settings.normalizeScale, settings.removeOutliers) : image;
+  const work: Volume = settings.normalize
+    ? normalizeImage(image, settings.normalizeScale, settings.removeOutliers)
+    : image;
 
   // --- geometry check / correction
   let maskOnGrid: Volume = mask;
@@ -262,7 +286,9 @@ export function extractFeatures(
 
   const results: LabelResult[] = [];
   for (const label of labels) {
-    results.push(extractLabel(work, maskOnGrid, mask, label, corrected, settings, p, baseDiagnostics, maskName));
+    results.push(
+      extractLabel(work, maskOnGrid, mask, label, corrected, settings, p, baseDiagnostics, maskName),
+    );
   }
   return results;
 }
@@ -299,7 +325,9 @@ function extractLabel(
   const extent = [0, 1, 2].map((a) => bbox.max[a]! - bbox.min[a]! + 1);
   const ndims = extent.filter((e) => e > 1).length;
   if (ndims === 0) {
-    throw new EmptyRoiError(`label ${label} in ${maskName} contains a single voxel: features cannot be computed for a single voxel`);
+    throw new EmptyRoiError(
+      `label ${label} in ${maskName} contains a single voxel: features cannot be computed for a single voxel`,
+    );
   }
   if (ndims < settings.minimumROIDimensions) {
     throw new EmptyRoiError(
@@ -307,12 +335,14 @@ function extractLabel(
     );
   }
   if (settings.minimumROISize !== null && count <= settings.minimumROISize) {
-    throw new EmptyRoiError(`label ${label} in ${maskName} has ${count} voxels, not more than minimumROISize ${settings.minimumROISize}`);
+    throw new EmptyRoiError(
+      `label ${label} in ${maskName} has ${count} voxels, not more than minimumROISize ${settings.minimumROISize}`,
+    );
   }
 
   const diagnostics: Record<string, DiagnosticValue> = { ...baseDiagnostics };
   const com = centerOfMassIndex(roi, size);
-  const cc = connectedComponents(roi, size);
+  const cc = connectedComponents(roi, size, true); // PyRadiomics counts 26-connected components
   const box6 = [bbox.min[0], bbox.min[1], bbox.min[2], extent[0]!, extent[1]!, extent[2]!];
   const prefix = corrected ? "diagnostics_Mask-corrected" : "diagnostics_Mask-original";
   if (corrected) {
@@ -347,7 +377,10 @@ function extractLabel(
   const morphMask = settings.resegmentShape ? intensityMask : roi;
 
   // --- crop everything to the (morphological) ROI bounding box
-  const cropped = cropArray(image.data, size, bbox, (m) => new Float64Array(m) as never) as { data: Float64Array; size: Vec3 };
+  const cropped = cropArray(image.data, size, bbox, (m) => new Float64Array(m) as never) as {
+    data: Float64Array;
+    size: Vec3;
+  };
   const cMorph = cropArray(morphMask, size, bbox, (m) => new Uint8Array(m)).data;
   const cInt = cropArray(intensityMask, size, bbox, (m) => new Uint8Array(m)).data;
   const { levels, nLevels } = discretisePyRadiomics(cropped.data, cInt, {
@@ -369,12 +402,17 @@ function extractLabel(
   const features: Record<string, number> = {};
   const classes = Object.keys(p.features) as FeatureClassName[];
   // shape first (PyRadiomics computes shape before the image-type loop), then the others in file order
-  const ordered = [...classes.filter((c) => c === "shape" || c === "shape2D"), ...classes.filter((c) => c !== "shape" && c !== "shape2D")];
+  const ordered = [
+    ...classes.filter((c) => c === "shape" || c === "shape2D"),
+    ...classes.filter((c) => c !== "shape" && c !== "shape2D"),
+  ];
   for (const cls of ordered) {
     const enabled = p.features[cls]!;
-    const wantsDeprecated = enabled.some((f) => (FEATURE_CLASSES[cls].deprecated as readonly string[]).includes(f));
+    const wantsDeprecated = enabled.some((f) =>
+      (FEATURE_CLASSES[cls].deprecated as readonly string[]).includes(f),
+    );
     const values = computeFamily(cls, ctx, wantsDeprecated);
-    for (const f of featureOrder(cls, enabled)) {
+    for (const f of featureOrder(enabled)) {
       const v = values[f];
       features[`original_${cls}_${f}`] = v === undefined ? Number.NaN : v;
     }
