@@ -17,13 +17,16 @@ export async function buildProgram(): Promise<Command> {
     )
     .version(VERSION, "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
-    .configureOutput({ outputError: (str, write) => write(`radiogenomics: ${str.replace(/^error: /, "error: ")}`) })
+    .configureOutput({
+      outputError: (str, write) => write(`radiogenomics: ${str.replace(/^error: /, "error: ")}`),
+    })
     .exitOverride();
   const modules: Array<{ register: Registrar }> = await Promise.all([
     import("./info.js"),
     import("./convert.js"),
     import("./demo.js"),
     import("./extract.js"),
+    import("./batch.js"),
   ]);
   for (const m of modules) m.register(program);
   for (const c of program.commands) c.exitOverride();
@@ -43,7 +46,9 @@ export async function main(argv: string[]): Promise<number> {
     const ce = e as { code?: string; exitCode?: number };
     if (typeof ce.code === "string" && ce.code.startsWith("commander.")) {
       // help/version exit 0; usage errors (already printed by commander) exit 1
-      return ce.code === "commander.helpDisplayed" || ce.code === "commander.version" || ce.code === "commander.help"
+      return ce.code === "commander.helpDisplayed" ||
+        ce.code === "commander.version" ||
+        ce.code === "commander.help"
         ? 0
         : EXIT_USER;
     }
