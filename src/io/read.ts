@@ -1,0 +1,217 @@
+/**
+ * Node edge of the image readers: reads a file, picks the format by content (magic bytes) and name, and
+ * hands the bytes to the browser-safe parsers. Detached data files (.nhdr, .mhd, .hdr/.img) are loaded
+ * relative to the header.
+ */
+
+import { readFileSync, readdirSync, statSync } from "node:fs";
+import { readFile } from "node:fs/promises";
+import { inflateSync as zlibInflateSync, gunzipSync as zlibGunzipSync } from "node:zlib";
+import { dirname, isAbsolute, join, resolve } from "node:path";
+import { FileAccessError, FormatError } from "../errors.js";
+import type { Volume } from "../image/volume.js";
+import { type Gunzipper, countNonFinite, isGzip } from "./common.js";
+import { type DicomSeriesOptions, isDicom, parseDicomSeries } from "./dicom.js";
+import { isMetaImageHeader, parseMetaImage } from "./metaimage.js";
+import { isNifti, parseNifti } from "./nifti.js";
+import { isNrrd, parseNrrd } from "./nrrd.js";
+
+export type ImageFormat = "nifti" | "nrrd" | "metaimage";
+
+export interface ReadImageOptions {
+  /** Accept NaN/Inf voxels (default false: a FormatError says how many there are). */
+  allowNonFinite?: boolean;
+  /** Force a format instead of detecting it. */
+  format?: ImageFormat;
+}
+
+/** Format from the file name alone, or undefined. */
+export function formatFromName(path: string): ImageFormat | undefined {
+  const p = path.toLowerCase();
+  if (p.endsWith(".nii") || p.endsWith(".nii.gz") || p.endsWith(".hdr") || p.endsWith(".hdr.gz"))
+    return "nifti";
+  if (p.endsWith(".nrrd") || p.endsWith(".nhdr")) return "nrrd";
+  if (p.endsWith(".mha") || p.endsWith(".mhd")) return "metaimage";
+  return undefined;
+}
+
+/**
+ * Format from the content (magic bytes; a gzip stream is looked into), falling back to the name.
+ * Throws FormatError when neither identifies a supported format.
+ */
+export function detectFormat(bytes: Uint8Array, path = ""): ImageFormat {
+  if (isNrrd(bytes)) return "nrrd";
+  if (isNifti(bytes)) return "nifti";
+  if (isMetaImageHeader(bytes)) return "metaimage";
+  if (isGzip(bytes)) {
+    // a whole-file gzip stream is .nii.gz (NRRD and MetaImage compress only their data)
+    const byName = formatFromName(path);
+    if (byName === undefined || byName === "nifti") return "nifti";
+  }
+  const byName = formatFromName(path);
+  if (byName) {
+    throw new FormatError(
+      `content does not match its ${byName} extension (wrong magic bytes: ${hexHead(bytes)})`,
+      path,
+    );
+  }
+  throw new FormatError(
+    `unknown image format (not NIfTI, NRRD or MetaImage; first bytes ${hexHead(bytes)})`,
+    path,
+  );
+}
+
+function hexHead(bytes: Uint8Array): string {
+  return (
+    Array.from(bytes.subarray(0, 8))
+      .map((b) => b.toString(16).padStart(2, "0"))
+      .join(" ") || "empty file"
+  );
+}
+
+function readBytes(path: string): Uint8Array {
+  try {
+    const b = readFileSync(path);
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  } catch (e) {
+    throw new FileAccessError(describeFsError(e), path);
+  }
+}
+
+function describeFsError(e: unknown): string {
+  const err = e as NodeJS.ErrnoException;
+  if (err.code === "ENOENT") return "file not found";
+  if (err.code === "EISDIR") return "is a directory, not an image file";
+  if (err.code === "EACCES") return "permission denied";
+  return `cannot read file (${err.code ?? err.message})`;
+}
+
+function loaderFor(headerPath: string): (name: string) => Uint8Array {
+  const dir = dirname(headerPath);
+  return (name: string) => {
+    const p = isAbsolute(name) ? name : resolve(dir, name);
+    try {
+      const b = readFileSync(p);
+      return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+    } catch (e) {
+      // two-file NIfTI may be stored as .img.gz
+      if (/\.img$/i.test(p)) {
+        try {
+          const b = readFileSync(`${p}.gz`);
+          return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+        } catch {
+          /* report the original name */
+        }
+      }
+      throw new FileAccessError(`data file named in the header: ${describeFsError(e)}`, p);
+    }
+  };
+}
+
+/** node:zlib's gunzip (native speed, checks CRC and length, handles multi-member streams). */
+export function nodeGunzip(bytes: Uint8Array): Uint8Array {
+  const b = zlibGunzipSync(bytes);
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/** node:zlib's zlib inflate (checks the Adler-32 trailer). */
+export function nodeUnzlib(bytes: Uint8Array): Uint8Array {
+  const b = zlibInflateSync(bytes);
+  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+}
+
+/** Parses image bytes already in memory (format by content, then name). */
+export function parseImage(
+  bytes: Uint8Array,
+  path: string,
+  opts: ReadImageOptions & { loadDataFile?: (name: string) => Uint8Array; gunzip?: Gunzipper } = {},
+): Volume {
+  const format = opts.format ?? detectFormat(bytes, path);
+  const common = {
+    source: path,
+    loadDataFile: opts.loadDataFile,
+    gunzip: opts.gunzip ?? nodeGunzip,
+    unzlib: nodeUnzlib,
+  };
+  let vol: Volume;
+  switch (format) {
+    case "nifti":
+      vol = parseNifti(bytes, common);
+      break;
+    case "nrrd":
+      vol = parseNrrd(bytes, common);
+      break;
+    case "metaimage":
+      vol = parseMetaImage(bytes, common);
+      break;
+  }
+  return checkFinite(vol, path, opts);
+}
+
+function checkFinite(vol: Volume, path: string, opts: ReadImageOptions): Volume {
+  if (!opts.allowNonFinite) {
+    const bad = countNonFinite(vol);
+    if (bad > 0) {
+      throw new FormatError(`${bad} voxels are NaN/Inf (pass allowNonFinite to read them anyway)`, path);
+    }
+  }
+  return vol;
+}
+
+/**
+ * Reads a DICOM series from a directory (every file with the DICM preamble; sub-directories are not
+ * searched). See parseDicomSeries for the geometry and voxel rules.
+ */
+export function readDicomSeries(dir: string, opts: DicomSeriesOptions = {}): Volume {
+  let names: string[];
+  try {
+    names = readdirSync(dir).sort();
+  } catch (e) {
+    throw new FileAccessError(describeFsError(e), dir);
+  }
+  const files = [];
+  for (const name of names) {
+    const p = join(dir, name);
+    let st: ReturnType<typeof statSync>;
+    try {
+      st = statSync(p);
+    } catch {
+      continue;
+    }
+    if (!st.isFile()) continue;
+    const bytes = readBytes(p);
+    if (isDicom(bytes)) files.push({ name: p, bytes });
+  }
+  return parseDicomSeries(files, { source: dir, ...opts });
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Reads a NIfTI (.nii, .nii.gz, .hdr/.img), NRRD (.nrrd, .nhdr) or MetaImage (.mha, .mhd) image, or a
+ * directory holding one DICOM series.
+ */
+export function readImage(path: string, opts: ReadImageOptions = {}): Volume {
+  if (isDirectory(path)) return checkFinite(readDicomSeries(path), path, opts);
+  const bytes = readBytes(path);
+  return parseImage(bytes, path, { ...opts, loadDataFile: loaderFor(path) });
+}
+
+/** Asynchronous readImage (the file is read without blocking; parsing is synchronous). */
+export async function readImageAsync(path: string, opts: ReadImageOptions = {}): Promise<Volume> {
+  if (isDirectory(path)) return checkFinite(readDicomSeries(path), path, opts);
+  let bytes: Uint8Array;
+  try {
+    const b = await readFile(path);
+    bytes = new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  } catch (e) {
+    throw new FileAccessError(describeFsError(e), path);
+  }
+  return parseImage(bytes, path, { ...opts, loadDataFile: loaderFor(path) });
+}
