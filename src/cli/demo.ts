@@ -4,7 +4,7 @@
  */
 import type { Command } from "commander";
 import { runDemo } from "../demo/run.js";
-import { action, note, parseIntOption } from "./util.js";
+import { action, io, note, parseIntOption } from "./util.js";
 
 export function register(program: Command): void {
   program
@@ -16,8 +16,13 @@ export function register(program: Command): void {
     .option("-q, --quiet", "print only the final summary")
     .action(
       action(async (dir: string, opts: { patients: number; seed: number; quiet?: boolean }) => {
-        const summary = await runDemo({ dir, patients: opts.patients, seed: opts.seed, log: opts.quiet ? () => {} : note });
-        process.stdout.write(`${summary}\n`);
+        const summary = await runDemo({
+          dir,
+          patients: opts.patients,
+          seed: opts.seed,
+          log: opts.quiet ? () => {} : note,
+        });
+        io.out(`${summary}\n`);
       }),
     );
 }

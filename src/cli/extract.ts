@@ -73,7 +73,8 @@ export function register(program: Command): void {
           result: r,
         }));
         const format = opts.format ?? (opts.out && /\.json$/i.test(opts.out) ? "json" : "csv");
-        if (format !== "csv" && format !== "json") throw new InputError(`--format must be csv or json, got "${format}"`);
+        if (format !== "csv" && format !== "json")
+          throw new InputError(`--format must be csv or json, got "${format}"`);
         const text = format === "json" ? formatJsonRows(rows, opts) : formatCsv(rows, opts);
         writeOutput(opts.out, text);
       }),

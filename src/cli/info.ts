@@ -54,7 +54,11 @@ export function describeImage(file: string, vol: Volume, forceMask = false): Ima
     const counts = labelCounts(vol);
     if (forceMask || counts.size <= MAX_LABELS) {
       const vv = vol.spacing[0] * vol.spacing[1] * vol.spacing[2];
-      info.labels = [...counts.entries()].map(([label, voxels]) => ({ label, voxels, volumeMm3: voxels * vv }));
+      info.labels = [...counts.entries()].map(([label, voxels]) => ({
+        label,
+        voxels,
+        volumeMm3: voxels * vv,
+      }));
     }
   }
   return info;
@@ -77,7 +81,10 @@ export function formatInfo(i: ImageInfo): string {
     if (i.labels.length === 0) lines.push("  labels     none (all voxels are 0)");
     else {
       lines.push("  labels     label  voxels  volume (mm^3)");
-      for (const l of i.labels) lines.push(`             ${String(l.label).padStart(5)}  ${String(l.voxels).padStart(6)}  ${r(l.volumeMm3)}`);
+      for (const l of i.labels)
+        lines.push(
+          `             ${String(l.label).padStart(5)}  ${String(l.voxels).padStart(6)}  ${r(l.volumeMm3)}`,
+        );
     }
   }
   return lines.join("\n");
@@ -93,7 +100,10 @@ export function register(program: Command): void {
     .action(
       action((files: string[], opts: { mask?: boolean; json?: boolean }) => {
         const infos = files.map((f) => describeImage(f, readImage(f, { allowNonFinite: true }), opts.mask));
-        writeOutput("-", opts.json ? formatJson(infos.length === 1 ? infos[0] : infos) : infos.map(formatInfo).join("\n\n"));
+        writeOutput(
+          "-",
+          opts.json ? formatJson(infos.length === 1 ? infos[0] : infos) : infos.map(formatInfo).join("\n\n"),
+        );
       }),
     );
 }

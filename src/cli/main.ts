@@ -3,7 +3,7 @@
  */
 import { Command } from "commander";
 import { VERSION } from "../version.js";
-import { EXIT_USER, reportError } from "./util.js";
+import { EXIT_USER, io, reportError } from "./util.js";
 
 type Registrar = (program: Command) => void;
 
@@ -18,7 +18,9 @@ export async function buildProgram(): Promise<Command> {
     .version(VERSION, "-V, --version")
     .showHelpAfterError("(run with --help for usage)")
     .configureOutput({
-      outputError: (str, write) => write(`radiogenomics: ${str.replace(/^error: /, "error: ")}`),
+      writeOut: (str) => io.out(str),
+      writeErr: (str) => io.err(str),
+      outputError: (str) => io.err(`radiogenomics: ${str}`),
     })
     .exitOverride();
   const modules: Array<{ register: Registrar }> = await Promise.all([
@@ -29,7 +31,14 @@ export async function buildProgram(): Promise<Command> {
     import("./batch.js"),
   ]);
   for (const m of modules) m.register(program);
-  for (const c of program.commands) c.exitOverride();
+  for (const c of program.commands) {
+    c.exitOverride();
+    c.configureOutput({
+      writeOut: (str) => io.out(str),
+      writeErr: (str) => io.err(str),
+      outputError: (str) => io.err(`radiogenomics: ${str}`),
+    });
+  }
   return program;
 }
 

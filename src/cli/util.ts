@@ -7,6 +7,19 @@ import { dirname } from "node:path";
 import { InvalidArgumentError } from "commander";
 import { isRadiogenomicsError } from "../errors.js";
 
+/**
+ * Where the CLI writes. Tests replace these to capture output in process (node:test itself reports on
+ * the real stdout, so the process streams must not be patched).
+ */
+export const io = {
+  out: (s: string): void => {
+    io.out(s);
+  },
+  err: (s: string): void => {
+    io.err(s);
+  },
+};
+
 export const EXIT_OK = 0;
 export const EXIT_USER = 1;
 export const EXIT_INTERNAL = 2;
@@ -14,21 +27,26 @@ export const EXIT_INTERNAL = 2;
 /** Print one line for an error and return the exit code it maps to. */
 export function reportError(e: unknown): number {
   if (isRadiogenomicsError(e)) {
-    process.stderr.write(`radiogenomics: error: ${oneLine(e.message)}\n`);
+    io.err(`radiogenomics: error: ${oneLine(e.message)}\n`);
     return EXIT_USER;
   }
   const err = e as NodeJS.ErrnoException;
   if (err && typeof err === "object" && typeof err.code === "string" && err.path) {
     // Node file-system errors are user errors (missing file, permission denied).
     const what =
-      err.code === "ENOENT" ? "no such file or directory" : err.code === "EACCES" ? "permission denied" : err.code;
-    process.stderr.write(`radiogenomics: error: ${err.path}: ${what}\n`);
+      err.code === "ENOENT"
+        ? "no such file or directory"
+        : err.code === "EACCES"
+          ? "permission denied"
+          : err.code;
+    io.err(`radiogenomics: error: ${err.path}: ${what}\n`);
     return EXIT_USER;
   }
   const msg = err instanceof Error ? err.message : String(e);
-  process.stderr.write(`radiogenomics: internal error: ${oneLine(msg)}\n`);
-  if (process.env.RADIOGENOMICS_DEBUG && err instanceof Error && err.stack) process.stderr.write(`${err.stack}\n`);
-  else process.stderr.write("(set RADIOGENOMICS_DEBUG=1 for a stack trace; please report this as a bug)\n");
+  io.err(`radiogenomics: internal error: ${oneLine(msg)}\n`);
+  if (process.env.RADIOGENOMICS_DEBUG && err instanceof Error && err.stack)
+    io.err(`${err.stack}\n`);
+  else io.err("(set RADIOGENOMICS_DEBUG=1 for a stack trace; please report this as a bug)\n");
   return EXIT_INTERNAL;
 }
 
@@ -54,7 +72,7 @@ export function action<A extends any[]>(fn: (...args: A) => unknown): (...args: 
 /** Write text to a file (creating parent directories) or to stdout when path is "-" or undefined. */
 export function writeOutput(path: string | undefined, text: string): void {
   if (path === undefined || path === "-") {
-    process.stdout.write(text.endsWith("\n") ? text : `${text}\n`);
+    io.out(text.endsWith("\n") ? text : `${text}\n`);
     return;
   }
   mkdirSync(dirname(path), { recursive: true });
@@ -63,7 +81,7 @@ export function writeOutput(path: string | undefined, text: string): void {
 
 /** Message for humans on stderr (progress, notes), kept off stdout so stdout stays machine-readable. */
 export function note(msg: string): void {
-  process.stderr.write(`${msg}\n`);
+  io.err(`${msg}\n`);
 }
 
 /** Parse a comma-separated list option. */
