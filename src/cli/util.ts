@@ -13,10 +13,10 @@ import { isRadiogenomicsError } from "../errors.js";
  */
 export const io = {
   out: (s: string): void => {
-    io.out(s);
+    process.stdout.write(s);
   },
   err: (s: string): void => {
-    io.err(s);
+    process.stderr.write(s);
   },
 };
 

@@ -64,7 +64,8 @@ function bufferBytes(a: VoxelArray): Uint8Array {
 
 /** SHA-1 of the mask as PyRadiomics computes it: the pixel buffer cast to uint32. */
 function maskHash(mask: VoxelArray, hasher: Hasher): string {
-  if (mask instanceof Uint32Array) return hasher(bufferBytes(mask));
+  // int32 and uint32 share their bit patterns: no cast needed
+  if (mask instanceof Uint32Array || mask instanceof Int32Array) return hasher(bufferBytes(mask));
   const u = new Uint32Array(mask.length);
   for (let i = 0; i < mask.length; i++) u[i] = mask[i]! >>> 0;
   return hasher(bufferBytes(u));
@@ -163,46 +164,6 @@ function countNonZero(a: ArrayLike<number>): number {
   let n = 0;
   for (let i = 0; i < a.length; i++) if (a[i]) n++;
   return n;
-}
-
-function cropArray<T extends VoxelArray | Uint8Array>(
-  src: T,
-  size: Vec3,
-  box: BoundingBox,
-  make: (n: number) => T,
-): { data: T; size: Vec3 } {
-  const [nx, ny] = size;
-  const cs: Vec3 = [box.max[0] - box.min[0] + 1, box.max[1] - box.min[1] + 1, box.max[2] - box.min[2] + 1];
-  const out = make(cs[0] * cs[1] * cs[2]);
-  let q = 0;
-  for (let k = box.min[2]; k <= box.max[2]; k++) {
-    for (let j = box.min[1]; j <= box.max[1]; j++) {
-      const start = box.min[0] + nx * (j + ny * k);
-      for (let i = 0; i < cs[0]; i++) out[q++] = src[start + i]!;
-    }
-  }
-  return { data: out, size: cs };
-}
-
-/** Center of mass (voxel index space) of a binary mask. */
-function centerOfMassIndex(mask: Uint8Array, size: Vec3): Vec3 {
-  const [nx, ny, nz] = size;
-  let sx = 0;
-  let sy = 0;
-  let sz = 0;
-  let n = 0;
-  let p = 0;
-  for (let k = 0; k < nz; k++)
-    for (let j = 0; j < ny; j++)
-      for (let i = 0; i < nx; i++, p++) {
-        if (mask[p]) {
-          sx += i;
-          sy += j;
-          sz += k;
-          n++;
-        }
-      }
-  return [sx / n, sy / n, sz / n];
 }
 
 function settingsForDiagnostics(s: ExtractionSettings): string {
@@ -305,14 +266,34 @@ function extractLabel(
   maskName: string,
 ): LabelResult {
   const size = image.size;
-  const n = image.count;
+  const [nx, ny, nz] = size;
   const md = maskOnGrid.data;
-  const roi = new Uint8Array(n);
+  // One pass over the full grid: voxel count, bounding box and centre of mass of the label.
   let count = 0;
-  for (let i = 0; i < n; i++) {
-    if (md[i] === label) {
-      roi[i] = 1;
-      count++;
+  let x0 = nx;
+  let y0 = ny;
+  let z0 = nz;
+  let x1 = -1;
+  let y1 = -1;
+  let z1 = -1;
+  let sx = 0;
+  let sy = 0;
+  let sz = 0;
+  for (let k = 0, p = 0; k < nz; k++) {
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++, p++) {
+        if (md[p] !== label) continue;
+        count++;
+        sx += i;
+        sy += j;
+        sz += k;
+        if (i < x0) x0 = i;
+        if (i > x1) x1 = i;
+        if (j < y0) y0 = j;
+        if (j > y1) y1 = j;
+        if (k < z0) z0 = k;
+        if (k > z1) z1 = k;
+      }
     }
   }
   if (count === 0) {
@@ -321,8 +302,8 @@ function extractLabel(
       `label ${label} is not present in ${maskName}${corrected ? " after resampling onto the image grid" : ""} (labels present: ${present.length ? present.join(", ") : "none, the mask is empty"})`,
     );
   }
-  const bbox = boundingBox(new Volume(roi, { size }))!;
-  const extent = [0, 1, 2].map((a) => bbox.max[a]! - bbox.min[a]! + 1);
+  const bbox: BoundingBox = { min: [x0, y0, z0], max: [x1, y1, z1] };
+  const extent: Vec3 = [x1 - x0 + 1, y1 - y0 + 1, z1 - z0 + 1];
   const ndims = extent.filter((e) => e > 1).length;
   if (ndims === 0) {
     throw new EmptyRoiError(
@@ -340,25 +321,39 @@ function extractLabel(
     );
   }
 
+  // Everything below works on the ROI bounding box only.
+  const nc = extent[0] * extent[1] * extent[2];
+  const roi = new Uint8Array(nc);
+  const intensities = new Float64Array(nc);
+  const img = image.data;
+  for (let k = z0, q = 0; k <= z1; k++) {
+    for (let j = y0; j <= y1; j++) {
+      const start = x0 + nx * (j + ny * k);
+      for (let i = 0; i < extent[0]; i++, q++) {
+        intensities[q] = img[start + i]!;
+        if (md[start + i] === label) roi[q] = 1;
+      }
+    }
+  }
+
   const diagnostics: Record<string, DiagnosticValue> = { ...baseDiagnostics };
-  const com = centerOfMassIndex(roi, size);
-  const cc = connectedComponents(roi, size, true); // PyRadiomics counts 26-connected components
-  const box6 = [bbox.min[0], bbox.min[1], bbox.min[2], extent[0]!, extent[1]!, extent[2]!];
+  const com: Vec3 = [sx / count, sy / count, sz / count];
+  const cc = connectedComponents(roi, extent, true); // PyRadiomics counts 26-connected components
   const prefix = corrected ? "diagnostics_Mask-corrected" : "diagnostics_Mask-original";
   if (corrected) {
     diagnostics["diagnostics_Mask-corrected_Size"] = tuple(size);
     diagnostics["diagnostics_Mask-corrected_Spacing"] = tuple(image.spacing);
   }
-  diagnostics[`${prefix}_BoundingBox`] = tuple(box6);
+  diagnostics[`${prefix}_BoundingBox`] = tuple([x0, y0, z0, ...extent]);
   diagnostics[`${prefix}_VoxelNum`] = count;
   diagnostics[`${prefix}_VolumeNum`] = cc.count;
   diagnostics[`${prefix}_CenterOfMassIndex`] = tuple(com);
   diagnostics[`${prefix}_CenterOfMass`] = tuple(image.indexToWorld(com));
 
-  // --- re-segmentation
+  // --- re-segmentation (intensity mask); shape keeps the morphological mask unless resegmentShape
   let intensityMask: Uint8Array = roi;
   if (settings.resegmentRange) {
-    intensityMask = resegment(image.data, roi, settings.resegmentRange, settings.resegmentMode);
+    intensityMask = resegment(intensities, roi, settings.resegmentRange, settings.resegmentMode);
     const kept = countNonZero(intensityMask);
     if (kept <= 1) {
       throw new EmptyRoiError(
@@ -366,34 +361,28 @@ function extractLabel(
       );
     }
     diagnostics["diagnostics_Mask-resegmented_VoxelNum"] = kept;
-    const rbox = boundingBox(new Volume(intensityMask, { size }))!;
+    const rbox = boundingBox(new Volume(intensityMask, { size: extent }))!;
     diagnostics["diagnostics_Mask-resegmented_BoundingBox"] = tuple([
-      ...rbox.min,
+      rbox.min[0] + x0,
+      rbox.min[1] + y0,
+      rbox.min[2] + z0,
       rbox.max[0] - rbox.min[0] + 1,
       rbox.max[1] - rbox.min[1] + 1,
       rbox.max[2] - rbox.min[2] + 1,
     ]);
   }
   const morphMask = settings.resegmentShape ? intensityMask : roi;
-
-  // --- crop everything to the (morphological) ROI bounding box
-  const cropped = cropArray(image.data, size, bbox, (m) => new Float64Array(m) as never) as {
-    data: Float64Array;
-    size: Vec3;
-  };
-  const cMorph = cropArray(morphMask, size, bbox, (m) => new Uint8Array(m)).data;
-  const cInt = cropArray(intensityMask, size, bbox, (m) => new Uint8Array(m)).data;
-  const { levels, nLevels } = discretisePyRadiomics(cropped.data, cInt, {
+  const { levels, nLevels } = discretisePyRadiomics(intensities, intensityMask, {
     binWidth: settings.binWidth,
     binCount: settings.binCount ?? undefined,
   });
 
   const ctx: FamilyContext = {
-    size: cropped.size,
+    size: extent,
     spacing: [...image.spacing] as Vec3,
-    intensities: cropped.data,
-    morphMask: cMorph,
-    intensityMask: cInt,
+    intensities,
+    morphMask,
+    intensityMask,
     levels,
     nLevels,
     settings,

@@ -186,6 +186,27 @@ export function swapBytes(b: Uint8Array, width: number): void {
  * Copies `n` voxels of `type` from `bytes` at `offset` (stored with the given byte order) into a new
  * typed array. Throws FormatError when the bytes are too few.
  */
+function viewAs(type: DataType, buffer: ArrayBuffer, byteOffset: number, n: number): VoxelArray {
+  switch (type) {
+    case "int8":
+      return new Int8Array(buffer, byteOffset, n);
+    case "uint8":
+      return new Uint8Array(buffer, byteOffset, n);
+    case "int16":
+      return new Int16Array(buffer, byteOffset, n);
+    case "uint16":
+      return new Uint16Array(buffer, byteOffset, n);
+    case "int32":
+      return new Int32Array(buffer, byteOffset, n);
+    case "uint32":
+      return new Uint32Array(buffer, byteOffset, n);
+    case "float32":
+      return new Float32Array(buffer, byteOffset, n);
+    case "float64":
+      return new Float64Array(buffer, byteOffset, n);
+  }
+}
+
 export function decodeVoxels(
   bytes: Uint8Array,
   offset: number,
@@ -203,6 +224,11 @@ export function decodeVoxels(
       `${what} is truncated: ${need} bytes needed for ${n} ${type} voxels, ${have} available`,
       source,
     );
+  }
+  const start = bytes.byteOffset + offset;
+  if ((bpv === 1 || (littleEndian === HOST_LITTLE_ENDIAN && start % bpv === 0)) && bytes.buffer instanceof ArrayBuffer) {
+    // Zero-copy view on the decoded buffer (the caller owns `bytes` and does not reuse it).
+    return viewAs(type, bytes.buffer, start, n);
   }
   const out = allocate(type, n);
   const dst = new Uint8Array(out.buffer, out.byteOffset, need);
