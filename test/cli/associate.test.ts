@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { Command } from "commander";
 import { register, runAssociate } from "../../src/cli/associate.js";
+import { io } from "../../src/cli/util.js";
 import { readTableFile } from "../../src/io/table-file.js";
 import { Random } from "../../src/stats/random.js";
 import { formatCsv, tableFromColumns } from "../../src/stats/table.js";
@@ -29,18 +30,18 @@ async function run(args: string[]): Promise<number> {
   return code;
 }
 
-/** Capture stderr while running (for the one-line error messages). */
+/** Capture what the command writes to stderr (through the CLI's io hooks; stdout output is discarded). */
 async function stderrOf(fn: () => Promise<unknown>): Promise<string> {
-  const orig = process.stderr.write.bind(process.stderr);
+  const saved = { ...io };
   let buf = "";
-  process.stderr.write = ((s: string) => {
+  io.err = (s: string) => {
     buf += s;
-    return true;
-  }) as typeof process.stderr.write;
+  };
+  io.out = () => {};
   try {
     await fn();
   } finally {
-    process.stderr.write = orig;
+    Object.assign(io, saved);
   }
   return buf;
 }

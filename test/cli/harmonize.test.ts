@@ -9,6 +9,7 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { Command } from "commander";
 import { register } from "../../src/cli/harmonize.js";
+import { io } from "../../src/cli/util.js";
 import { readTableFile } from "../../src/io/table-file.js";
 import { formatCsv } from "../../src/stats/table.js";
 import { dataPath, skipUnlessData } from "../helpers/data.js";
@@ -28,17 +29,18 @@ async function run(args: string[]): Promise<number> {
   return code;
 }
 
+/** Capture what the command writes to stderr (through the CLI's io hooks; stdout output is discarded). */
 async function stderrOf(fn: () => Promise<unknown>): Promise<string> {
-  const orig = process.stderr.write.bind(process.stderr);
+  const saved = { ...io };
   let buf = "";
-  process.stderr.write = ((s: string) => {
+  io.err = (s: string) => {
     buf += s;
-    return true;
-  }) as typeof process.stderr.write;
+  };
+  io.out = () => {};
   try {
     await fn();
   } finally {
-    process.stderr.write = orig;
+    Object.assign(io, saved);
   }
   return buf;
 }
