@@ -17,7 +17,7 @@ import type { Command } from "commander";
 import { DataError, InputError } from "../errors.js";
 import { readTableFile } from "../io/table-file.js";
 import { type ConcordanceResult, concordanceIndex } from "../stats/concordance.js";
-import { type CoxFit, coxDesign, coxph, coxTable } from "../stats/cox.js";
+import { type CoxFit, coxDesign, coxPredict, coxph, coxTable } from "../stats/cox.js";
 import { type CvCoxnetResult, coxnetPredict, cvCoxnet } from "../stats/coxnet.js";
 import { type CoxZphResult, coxZph } from "../stats/coxZph.js";
 import { type ConfType, type KaplanMeierFit, kaplanMeier, kmSummary, kmTable } from "../stats/kaplanMeier.js";
@@ -209,8 +209,9 @@ export async function runSurvival(
   const ties = opts.ties;
   if (ties !== "efron" && ties !== "breslow")
     throw new InputError(`--ties must be efron or breslow, got "${ties}"`);
+  let design: ReturnType<typeof coxDesign> | undefined;
   if (opts.covariates?.length && events > 0) {
-    const design = coxDesign(
+    design = coxDesign(
       opts.covariates.map((c) => {
         const col = sub.column(c);
         return col.kind === "numeric"
@@ -304,7 +305,9 @@ export async function runSurvival(
       notes.push(`${withMissing} feature columns with missing or infinite values left out of the signature`);
     if (constant) notes.push(`${constant} constant feature columns left out of the signature`);
     if (names.length === 0)
-      throw new DataError(`no usable numeric feature columns in ${feat.source} for the signature`);
+      throw new DataError(
+        `no usable numeric feature columns in ${feat.source} for the signature (${withMissing} with missing values, ${constant} constant)`,
+      );
     const pick = <T extends Float64Array | Uint8Array>(a: T, r: number[]) => {
       const o = new (a.constructor as { new (k: number): T })(r.length);
       r.forEach((i, k) => {
@@ -336,13 +339,23 @@ export async function runSurvival(
     if (selected.length === 0)
       notes.push("the signature selected no feature at the chosen lambda: the risk score is constant");
     run.score = { name: `${kind} signature`, values: coxnetPredict(cv.path, l, cols), isTrain };
-  } else if (run.cox) {
+  } else if (run.cox && design) {
     if (validRows.length) {
-      notes.push(
-        "risk score = Cox linear predictor of the covariates fitted on all cases (no separate training fit without --signature)",
+      // refit on the training cases only, then score everybody (no information from validation cases)
+      const d = design;
+      const trainFit = coxph(
+        trainRows.map((i) => time[i]),
+        trainRows.map((i) => event[i]),
+        d.columns.map((c) => trainRows.map((i) => c[i])),
+        { ties, names: d.names, assign: d.assign, termNames: d.terms },
       );
-    }
-    run.score = { name: "Cox linear predictor", values: run.cox.linearPredictors, isTrain };
+      notes.push(...trainFit.warnings.map((w) => `Cox (training cases): ${w}`));
+      run.score = {
+        name: "Cox linear predictor (fitted on the training cases)",
+        values: coxPredict(trainFit, d.columns),
+        isTrain,
+      };
+    } else run.score = { name: "Cox linear predictor", values: run.cox.linearPredictors, isTrain };
   }
 
   if (run.score && events > 0) {
