@@ -24,7 +24,7 @@
  *      morphological mask), with the 2D / 2.5D / 3D aggregations of the configuration.
  */
 
-import { InputError } from "../errors.js";
+import { EmptyRoiError, InputError } from "../errors.js";
 import { ibsiStatisticsTags } from "../features/firstorder.js";
 import { IBSI_MATRIX_AGGREGATIONS, type IbsiMatrixAggregation, ibsiGlcm } from "../features/glcm.js";
 import { ibsiGldzm } from "../features/gldzm.js";
@@ -33,7 +33,7 @@ import { IBSI_ZONE_AGGREGATIONS, type IbsiZoneAggregation, ibsiGlszm } from "../
 import { ibsiIntensityHistogram } from "../features/intensityHistogram.js";
 import { type IvhSettings, ibsiIvh } from "../features/ivh.js";
 import { ibsiLocalIntensity } from "../features/localIntensity.js";
-import { ibsiMorphologyTags } from "../features/morphology.js";
+import { type MorphologyOptions, ibsiMorphologyTags } from "../features/morphology.js";
 import { ibsiNgldm } from "../features/ngldm.js";
 import { ibsiNgtdm } from "../features/ngtdm.js";
 import type { DiscretisedRoi, FeatureValues } from "../features/types.js";
@@ -44,6 +44,7 @@ import {
   type TargetSpacing,
   ibsiInterpolateImage,
   ibsiInterpolateMask,
+  roundHalfEven,
 } from "../image/interpolate.js";
 import { type Vec3, Volume } from "../image/volume.js";
 
@@ -215,11 +216,8 @@ export interface IbsiProcessed {
 export interface IbsiOptions {
   /** Mask label of the ROI (default 1); mask values are rounded before the comparison. */
   label?: number;
-  /**
-   * Moran's I / Geary's C are O(N^2) in the intensity-mask voxels: computed when N is at most this
-   * (default 50 000, as in src/features/morphology.ts), NaN above.
-   */
-  maxAutocorrelationVoxels?: number;
+  /** How Moran's I and Geary's C are computed (src/features/morphology.ts; default "auto"). */
+  autocorrelation?: MorphologyOptions["autocorrelation"];
   /** Families to compute (default all): "morph", "loc", "stat", "ih", "ivh", "cm", "rlm", "szm", "dzm", "ngt", "ngl". */
   families?: readonly IbsiFamily[];
 }
@@ -241,7 +239,8 @@ export type IbsiFamily = (typeof IBSI_FAMILIES)[number];
 
 function checkConfig(c: IbsiConfig): void {
   const where = `IBSI configuration ${c.name}`;
-  if (!["2D", "3D", "all"].includes(c.approach)) throw new InputError(`${where}: approach '${c.approach}'`);
+  if (!["2D", "3D", "all"].includes(c.approach))
+    throw new InputError(`${where}: approach '${c.approach}' is not one of 2D, 3D, all`);
   if (c.resegmentRange) {
     const [a, b] = c.resegmentRange;
     if (!Number.isFinite(a) || (b !== null && !(b >= a)))
@@ -250,11 +249,12 @@ function checkConfig(c: IbsiConfig): void {
   if (c.outlierSigma !== null && !(c.outlierSigma > 0))
     throw new InputError(`${where}: outlier sigma ${c.outlierSigma} must be positive`);
   const d = c.discretisation;
-  if (d.method === "fbs" && !(d.binWidth > 0)) throw new InputError(`${where}: bin width ${d.binWidth}`);
+  if (d.method === "fbs" && !(d.binWidth > 0))
+    throw new InputError(`${where}: bin width ${d.binWidth} must be positive`);
   if (d.method === "fbn" && !(Number.isInteger(d.binCount) && d.binCount >= 1))
-    throw new InputError(`${where}: bin count ${d.binCount}`);
+    throw new InputError(`${where}: bin count ${d.binCount} must be a positive integer`);
   if (!(Number.isInteger(c.distance) && c.distance >= 1))
-    throw new InputError(`${where}: distance ${c.distance}`);
+    throw new InputError(`${where}: distance ${c.distance} must be a positive integer`);
 }
 
 /** Runs the IBSI processing chain (stages 1-3) and returns every intermediate image and mask. */
@@ -269,7 +269,7 @@ export function ibsiProcess(
   const label = options.label ?? 1;
   const n = image.count;
   const x = new Float64Array(n);
-  for (let v = 0; v < n; v++) x[v] = config.roundInput ? Math.round(image.data[v]!) : image.data[v]!;
+  for (let v = 0; v < n; v++) x[v] = config.roundInput ? roundHalfEven(image.data[v]!) : image.data[v]!;
   const roi = new Uint8Array(n);
   let nRoi = 0;
   for (let v = 0; v < n; v++) {
@@ -278,7 +278,7 @@ export function ibsiProcess(
       nRoi++;
     }
   }
-  if (nRoi === 0) throw new InputError(`IBSI ${config.name}: the mask has no voxel with label ${label}`);
+  if (nRoi === 0) throw new EmptyRoiError(`IBSI ${config.name}: the mask has no voxel with label ${label}`);
   const initialImage = new Volume(x, image);
   const initialMask = new Volume(roi, image);
 
@@ -329,7 +329,7 @@ export function ibsiProcess(
     }
   }
   if (nInt === 0) {
-    throw new InputError(
+    throw new EmptyRoiError(
       `IBSI ${config.name}: no ROI voxel is left after interpolation and re-segmentation to [${lo}, ${hi}]`,
     );
   }
@@ -515,7 +515,7 @@ export function ibsiFeaturesOf(p: IbsiProcessed, options: IbsiOptions = {}): Fea
           size: cImg.size,
           spacing: cImg.spacing,
         },
-        { maxAutocorrelationVoxels: options.maxAutocorrelationVoxels },
+        { autocorrelation: options.autocorrelation },
       ),
     );
   }

@@ -6,11 +6,8 @@ import {
   ibsiIntensityHistogram,
   intensityHistogram,
 } from "../../src/features/intensityHistogram.js";
-import { discretiseIbsiFbs } from "../../src/image/discretise.js";
-import { cropToMask, selectLabel } from "../../src/image/geometry.js";
-import { readImage } from "../../src/io/read.js";
-import { dataPath, skipUnlessData } from "../helpers/data.js";
-import { type IbsiReference, ibsiCompare, ibsiReferences } from "../helpers/ibsi.js";
+import { skipUnlessData } from "../helpers/data.js";
+import { compareRefs, configA, digitalPhantom, ibsiReferences } from "../helpers/ibsi.js";
 
 const close = (a: number, b: number, tol = 1e-12) =>
   assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `got ${a}, expected ${b}`);
@@ -155,54 +152,6 @@ describe("intensity histogram: edge cases", () => {
 });
 
 // --- IBSI 1 reference data -------------------------------------------------------------------------
-
-/** Compare every reference row with the computed value under the compliance rule; print and fail on misses. */
-function compareRefs(what: string, refs: IbsiReference[], got: Record<string, number>): void {
-  const misses: string[] = [];
-  for (const r of refs) {
-    const g = got[r.tag];
-    const c = ibsiCompare(r.value, g ?? Number.NaN, r.tolerance);
-    if (c.verdict !== "match") {
-      misses.push(
-        `${r.tag}: expected ${r.value} (tol ${r.tolerance}), got ${g} (${c.verdict}, diff ${c.diff})`,
-      );
-    }
-  }
-  for (const m of misses) console.log(`MISS ${what} ${m}`);
-  console.log(`${what}: ${refs.length - misses.length}/${refs.length} IBSI reference values match`);
-  assert.equal(misses.length, 0, misses.join("\n"));
-}
-
-/** The digital phantom (README 2.1): no processing, the grey levels are the discretised intensities. */
-function digitalPhantom() {
-  const image = readImage(dataPath("ibsi", "digital_phantom", "phantom.nii.gz")!);
-  const mask = selectLabel(readImage(dataPath("ibsi", "digital_phantom", "mask.nii.gz")!), 1);
-  const crop = cropToMask(image, mask);
-  const levels = new Int32Array(crop.mask.count);
-  let nLevels = 0;
-  for (let v = 0; v < levels.length; v++) {
-    if (!crop.mask.data[v]) continue;
-    levels[v] = crop.image.data[v]!;
-    nLevels = Math.max(nLevels, levels[v]!);
-  }
-  return { image, mask, crop, roi: { levels, nLevels, size: crop.image.size, spacing: crop.image.spacing } };
-}
-
-/**
- * IBSI 1 config A on the CT phantom (README 2.3): no interpolation, so only the re-segmentation range
- * [-500, 400] HU (intensity mask) and IBSI fixed bin size 25 HU from -500. Intensities rounded (IBSI).
- */
-function configA() {
-  const image = readImage(dataPath("ibsi", "ct_phantom", "nifti", "image", "phantom.nii.gz")!);
-  const morph = selectLabel(readImage(dataPath("ibsi", "ct_phantom", "nifti", "mask", "mask.nii.gz")!), 1);
-  const hu = new Float64Array(image.count);
-  for (let v = 0; v < hu.length; v++) hu[v] = Math.round(image.data[v]!);
-  const intensityMask = new Uint8Array(hu.length);
-  for (let v = 0; v < hu.length; v++)
-    intensityMask[v] = morph.data[v] && hu[v]! >= -500 && hu[v]! <= 400 ? 1 : 0;
-  const { levels, nLevels } = discretiseIbsiFbs(hu, intensityMask, 25, -500);
-  return { image: image.withData(hu), morph, intensityMask, levels, nLevels };
-}
 
 describe("intensity histogram: IBSI 1 digital phantom", () => {
   test("every ih_* reference value", {

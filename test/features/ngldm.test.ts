@@ -4,12 +4,9 @@ import { EmptyRoiError, InputError } from "../../src/errors.js";
 import type { CountMatrix } from "../../src/features/gldzm.js";
 import { ibsiNgldm, ngldmDependence, ngldmMatrices } from "../../src/features/ngldm.js";
 import type { DiscretisedRoi } from "../../src/features/types.js";
-import { discretiseIbsiFbs } from "../../src/image/discretise.js";
-import { cropToMask, selectLabel } from "../../src/image/geometry.js";
 import type { Vec3 } from "../../src/image/volume.js";
-import { readImage } from "../../src/io/read.js";
-import { dataPath, skipUnlessData } from "../helpers/data.js";
-import { type IbsiReference, ibsiCompare, ibsiReferences } from "../helpers/ibsi.js";
+import { skipUnlessData } from "../helpers/data.js";
+import { compareRefs, configARoi, digitalPhantom, ibsiReferences } from "../helpers/ibsi.js";
 
 const close = (a: number, b: number, tol = 1e-12) =>
   assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `got ${a}, expected ${b}`);
@@ -192,54 +189,6 @@ describe("NGLDM: edge cases", () => {
 
 // --- IBSI 1 reference data -------------------------------------------------------------------------
 
-/** Compare every reference row with the computed value under the compliance rule; print and fail on misses. */
-function compareRefs(what: string, refs: IbsiReference[], got: Record<string, number>): void {
-  const misses: string[] = [];
-  for (const r of refs) {
-    const g = got[r.tag];
-    const c = ibsiCompare(r.value, g ?? Number.NaN, r.tolerance);
-    if (c.verdict !== "match") {
-      misses.push(
-        `${r.tag}: expected ${r.value} (tol ${r.tolerance}), got ${g} (${c.verdict}, diff ${c.diff})`,
-      );
-    }
-  }
-  for (const m of misses) console.log(`MISS ${what} ${m}`);
-  console.log(`${what}: ${refs.length - misses.length}/${refs.length} IBSI reference values match`);
-  assert.equal(misses.length, 0, misses.join("\n"));
-}
-
-/** The digital phantom (README 2.1): no processing, the grey levels are the discretised intensities. */
-function digitalPhantom() {
-  const image = readImage(dataPath("ibsi", "digital_phantom", "phantom.nii.gz")!);
-  const mask = selectLabel(readImage(dataPath("ibsi", "digital_phantom", "mask.nii.gz")!), 1);
-  const crop = cropToMask(image, mask);
-  const levels = new Int32Array(crop.mask.count);
-  let nLevels = 0;
-  for (let v = 0; v < levels.length; v++) {
-    if (!crop.mask.data[v]) continue;
-    levels[v] = crop.image.data[v]!;
-    nLevels = Math.max(nLevels, levels[v]!);
-  }
-  return { image, mask, crop, roi: { levels, nLevels, size: crop.image.size, spacing: crop.image.spacing } };
-}
-
-/**
- * IBSI 1 config A on the CT phantom (README 2.3): no interpolation, so only the re-segmentation range
- * [-500, 400] HU (intensity mask) and IBSI fixed bin size 25 HU from -500. Intensities rounded (IBSI).
- */
-function configA() {
-  const image = readImage(dataPath("ibsi", "ct_phantom", "nifti", "image", "phantom.nii.gz")!);
-  const morph = selectLabel(readImage(dataPath("ibsi", "ct_phantom", "nifti", "mask", "mask.nii.gz")!), 1);
-  const hu = new Float64Array(image.count);
-  for (let v = 0; v < hu.length; v++) hu[v] = Math.round(image.data[v]!);
-  const intensityMask = new Uint8Array(hu.length);
-  for (let v = 0; v < hu.length; v++)
-    intensityMask[v] = morph.data[v] && hu[v]! >= -500 && hu[v]! <= 400 ? 1 : 0;
-  const { levels, nLevels } = discretiseIbsiFbs(hu, intensityMask, 25, -500);
-  return { image: image.withData(hu), morph, intensityMask, levels, nLevels };
-}
-
 describe("NGLDM: IBSI 1 digital phantom", () => {
   test("every ngl_* reference value, 2D, 2.5D and 3D (distance 1, alpha 0)", {
     skip: skipUnlessData("ibsi", "digital_phantom", "phantom.nii.gz"),
@@ -259,14 +208,7 @@ describe("NGLDM: IBSI 1 config A (CT phantom)", () => {
   test("every ngl_* reference value, 2D and 2.5D", {
     skip: skipUnlessData("ibsi", "ct_phantom", "nifti", "image", "phantom.nii.gz"),
   }, () => {
-    const a = configA();
-    const crop = cropToMask(a.image.withData(a.levels), a.morph);
-    const roi = {
-      levels: crop.image.data,
-      nLevels: a.nLevels,
-      size: crop.image.size,
-      spacing: crop.image.spacing,
-    };
+    const { roi } = configARoi();
     const got = {};
     for (const aggregation of ["2D", "2_5D"] as const) Object.assign(got, ibsiNgldm(roi, { aggregation }));
     const refs = ibsiReferences("config_A").filter((r) => r.tag.startsWith("ngl_"));
