@@ -29,6 +29,9 @@ export async function buildProgram(): Promise<Command> {
     import("./demo.js"),
     import("./extract.js"),
     import("./batch.js"),
+    import("./harmonize.js"),
+    import("./associate.js"),
+    import("./survival.js"),
   ]);
   for (const m of modules) m.register(program);
   for (const c of program.commands) {
