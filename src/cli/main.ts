@@ -32,6 +32,7 @@ export async function buildProgram(): Promise<Command> {
     import("./harmonize.js"),
     import("./associate.js"),
     import("./survival.js"),
+    import("./cluster.js"),
   ]);
   for (const m of modules) m.register(program);
   for (const c of program.commands) {

@@ -5,6 +5,7 @@ import { join } from "node:path";
 import { after, describe, it } from "node:test";
 import { Command } from "commander";
 import { register, runCluster } from "../../src/cli/cluster.js";
+import { io } from "../../src/cli/util.js";
 import { Random } from "../../src/stats/random.js";
 
 /** A small synthetic cohort: 3 imaging phenotypes, IDH enriched in cluster A, 10 genes up in cluster B. */
@@ -119,11 +120,11 @@ describe("cluster command", () => {
     program.exitOverride();
     register(program);
     let printed = "";
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((s: string) => {
-      printed += s;
-      return true;
-    }) as typeof process.stdout.write;
+    const saved = { out: io.out, err: io.err };
+    io.out = (t: string) => {
+      printed += t;
+    };
+    io.err = () => {};
     try {
       await program.parseAsync([
         "node",
@@ -137,7 +138,8 @@ describe("cluster command", () => {
         "--json",
       ]);
     } finally {
-      process.stdout.write = write;
+      io.out = saved.out;
+      io.err = saved.err;
     }
     const s = JSON.parse(printed);
     assert.equal(s.cases, 60);

@@ -42,3 +42,11 @@ export function requireData(...parts: string[]): string {
 }
 
 export { repoRoot };
+
+/**
+ * Reference outputs generated for this repository by a script kept next to them
+ * (test/fixtures/reference/<area>/, e.g. R goldens with their generating .R file). Always present.
+ */
+export function fixturePath(...parts: string[]): string {
+  return join(repoRoot, "test", "fixtures", ...parts);
+}
