@@ -367,7 +367,7 @@ export function unsupportedSettings(params: ExtractionParams): string[] {
     if (!SUPPORTED_IMAGE_TYPES.includes(name as ImageTypeName)) {
       add(`image type "${name}" is not supported yet (supported: ${SUPPORTED_IMAGE_TYPES.join(", ")})`);
     }
-    if (s && s.resampledPixelSpacing && s.resampledPixelSpacing.some((v) => v !== 0)) {
+    if (s?.resampledPixelSpacing?.some((v) => v !== 0)) {
       add(
         `resampling (resampledPixelSpacing ${JSON.stringify(s.resampledPixelSpacing)}) is not supported yet`,
       );

@@ -16,7 +16,6 @@ import { EmptyRoiError, InputError, UnsupportedError } from "../errors.js";
 import { connectedComponents } from "../image/components.js";
 import { discretisePyRadiomics } from "../image/discretise.js";
 import {
-  type BoundingBox,
   boundingBox,
   geometryDifferences,
   describeGeometryDifferences,
@@ -302,7 +301,6 @@ function extractLabel(
       `label ${label} is not present in ${maskName}${corrected ? " after resampling onto the image grid" : ""} (labels present: ${present.length ? present.join(", ") : "none, the mask is empty"})`,
     );
   }
-  const bbox: BoundingBox = { min: [x0, y0, z0], max: [x1, y1, z1] };
   const extent: Vec3 = [x1 - x0 + 1, y1 - y0 + 1, z1 - z0 + 1];
   const ndims = extent.filter((e) => e > 1).length;
   if (ndims === 0) {

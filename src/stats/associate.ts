@@ -144,7 +144,6 @@ function crossTab(a: Int32Array, b: Int32Array, r: number, c: number): number[][
 
 function testFeature(
   name: string,
-  column: Column,
   categorical: boolean,
   target: Target,
   table: Table,
@@ -396,7 +395,7 @@ export function associate(table: Table, target: string, options: AssociateOption
     if (name === target)
       throw new InputError(`the target "${target}" cannot also be a feature`, table.source);
     const col = table.column(name, "feature column");
-    rows.push(...testFeature(name, col, col.kind === "text" || catSet.has(name), t, table, secondary));
+    rows.push(...testFeature(name, col.kind === "text" || catSet.has(name), t, table, secondary));
   }
   const adjust = options.adjust ?? "BH";
   // families: all primary rows; each secondary test on its own
