@@ -3,12 +3,16 @@
  * Not a test: timings depend on the machine. Run each section alone with `npm run bench -- <name>`.
  */
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { extractFeatures } from "../src/extract/pipeline.js";
 import { resolveParams } from "../src/extract/params.js";
 import { readImage } from "../src/io/read.js";
 import { dataPath, repoRoot } from "../test/helpers/data.js";
+
+/** What the CLI uses for the image/mask hash diagnostics (PyRadiomics computes them too). */
+const hasher = (b: Uint8Array) => createHash("sha1").update(b).digest("hex");
 
 type Bench = { name: string; run: () => Promise<void> | void };
 
@@ -43,7 +47,15 @@ const benches: Bench[] = [
       const params = resolveParams({
         setting: { binWidth: 25, label: 1 },
         imageType: { Original: {} },
-        featureClass: { shape: null, firstorder: null, glcm: null, glrlm: null, glszm: null, gldm: null, ngtdm: null },
+        featureClass: {
+          shape: null,
+          firstorder: null,
+          glcm: null,
+          glrlm: null,
+          glszm: null,
+          gldm: null,
+          ngtdm: null,
+        },
       });
       console.log("extract: all default classes, binWidth 25, original image (read + features, in process)");
       for (const c of ["brain1", "breast1"]) {
@@ -54,21 +66,23 @@ const benches: Bench[] = [
           continue;
         }
         // warm-up (JIT)
-        for (let i = 0; i < 3; i++) extractFeatures(readImage(img), readImage(msk), params);
+        for (let i = 0; i < 3; i++) extractFeatures(readImage(img), readImage(msk), params, { hasher });
         let readMs = 0;
         const r = timeRepeated(() => {
           const t = performance.now();
           const image = readImage(img);
           const mask = readImage(msk);
           readMs = performance.now() - t;
-          extractFeatures(image, mask, params);
+          extractFeatures(image, mask, params, { hasher });
         });
         const ref = PYRADIOMICS_IN_PROCESS_MS[c]!;
         console.log(
           `  ${c.padEnd(8)} ${fmt(r.median)} ms/case (median of ${r.runs}; read ~${fmt(readMs)} ms)  PyRadiomics ~${ref} ms  -> ${(ref / r.median).toFixed(1)}x faster`,
         );
       }
-      console.log(`  peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (PyRadiomics ~90 MiB)`);
+      console.log(
+        `  peak RSS ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB (PyRadiomics ~90 MiB)`,
+      );
       const img = dataPath("pyradiomics", "brain1_image.nrrd");
       const msk = dataPath("pyradiomics", "brain1_label.nrrd");
       const bin = join(repoRoot, "dist", "cli", "bin.js");
@@ -76,7 +90,9 @@ const benches: Bench[] = [
         const times: number[] = [];
         for (let i = 0; i < 5; i++) {
           const t = performance.now();
-          const p = spawnSync(process.execPath, [bin, "extract", img, msk, "--out", "/dev/null"], { stdio: "ignore" });
+          const p = spawnSync(process.execPath, [bin, "extract", img, msk, "--out", "/dev/null"], {
+            stdio: "ignore",
+          });
           times.push(performance.now() - t);
           if (p.status !== 0) {
             console.log("  whole process: SKIPPED (run `npm run build` first)");

@@ -44,8 +44,7 @@ export function reportError(e: unknown): number {
   }
   const msg = err instanceof Error ? err.message : String(e);
   io.err(`radiogenomics: internal error: ${oneLine(msg)}\n`);
-  if (process.env.RADIOGENOMICS_DEBUG && err instanceof Error && err.stack)
-    io.err(`${err.stack}\n`);
+  if (process.env.RADIOGENOMICS_DEBUG && err instanceof Error && err.stack) io.err(`${err.stack}\n`);
   else io.err("(set RADIOGENOMICS_DEBUG=1 for a stack trace; please report this as a bug)\n");
   return EXIT_INTERNAL;
 }

@@ -172,7 +172,11 @@ export function generateCohort(options: CohortOptions = {}): SyntheticPatient[] 
     const geometry = {
       size: [nx, ny, nz] as [number, number, number],
       spacing: [...spacing] as [number, number, number],
-      origin: [-(nx / 2) * spacing[0], -(ny / 2) * spacing[1], -(nz / 2) * spacing[2]] as [number, number, number],
+      origin: [-(nx / 2) * spacing[0], -(ny / 2) * spacing[1], -(nz / 2) * spacing[2]] as [
+        number,
+        number,
+        number,
+      ],
     };
     const lesionVolume = inside * voxelVolume;
     logVolumes.push(Math.log(lesionVolume));
@@ -207,10 +211,16 @@ export function generateCohort(options: CohortOptions = {}): SyntheticPatient[] 
 }
 
 /** Clinical/molecular table of a cohort as CSV text (one row per patient). */
-export function cohortClinicalCsv(patients: SyntheticPatient[], imagePath: (p: SyntheticPatient) => string, maskPath: (p: SyntheticPatient) => string): string {
+export function cohortClinicalCsv(
+  patients: SyntheticPatient[],
+  imagePath: (p: SyntheticPatient) => string,
+  maskPath: (p: SyntheticPatient) => string,
+): string {
   const rows = ["case_id,image,mask,mutation,site,age,sex,os_days,os_event"];
   for (const p of patients) {
-    rows.push([p.caseId, imagePath(p), maskPath(p), p.mutation, p.site, p.age, p.sex, p.osDays, p.osEvent].join(","));
+    rows.push(
+      [p.caseId, imagePath(p), maskPath(p), p.mutation, p.site, p.age, p.sex, p.osDays, p.osEvent].join(","),
+    );
   }
   return `${rows.join("\n")}\n`;
 }

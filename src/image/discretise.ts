@@ -66,7 +66,8 @@ export function pyradiomicsBinEdges(values: ArrayLike<number>, settings: BinSett
   const [minimum, maximum] = minMax(values);
   if (settings.binCount !== undefined && settings.binCount !== null) {
     const nb = settings.binCount;
-    if (!Number.isInteger(nb) || nb < 1) throw new InputError(`binCount must be a positive integer, got ${nb}`);
+    if (!Number.isInteger(nb) || nb < 1)
+      throw new InputError(`binCount must be a positive integer, got ${nb}`);
     // numpy.histogram(values, nb)[1]: linspace over [min, max], widened by 0.5 when flat.
     let lo = minimum;
     let hi = maximum;

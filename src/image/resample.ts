@@ -10,7 +10,11 @@ import { type Geometry, type Vec3, type VoxelArray, Volume, allocate, dataTypeOf
  * NearestNeighborInterpolateImageFunction does (index rounded half up); points outside `src` get
  * `outsideValue`.
  */
-export function resampleNearest<T extends VoxelArray>(src: Volume<T>, ref: Geometry, outsideValue = 0): Volume<T> {
+export function resampleNearest<T extends VoxelArray>(
+  src: Volume<T>,
+  ref: Geometry,
+  outsideValue = 0,
+): Volume<T> {
   const [nx, ny, nz] = ref.size;
   const out = allocate(dataTypeOf(src.data), nx * ny * nz) as T;
   // index_src = A * index_ref + b, with A = S_src^-1 D_src^T D_ref S_ref, b = S_src^-1 D_src^T (o_ref - o_src)
@@ -37,7 +41,8 @@ export function resampleNearest<T extends VoxelArray>(src: Volume<T>, ref: Geome
         const x = Math.floor(bx + A[0]! * i + 0.5);
         const y = Math.floor(by + A[3]! * i + 0.5);
         const z = Math.floor(bz + A[6]! * i + 0.5);
-        out[p] = x >= 0 && y >= 0 && z >= 0 && x < sx && y < sy && z < sz ? d[x + sx * (y + sy * z)]! : outsideValue;
+        out[p] =
+          x >= 0 && y >= 0 && z >= 0 && x < sx && y < sy && z < sz ? d[x + sx * (y + sy * z)]! : outsideValue;
       }
     }
   }

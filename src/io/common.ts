@@ -226,7 +226,10 @@ export function decodeVoxels(
     );
   }
   const start = bytes.byteOffset + offset;
-  if ((bpv === 1 || (littleEndian === HOST_LITTLE_ENDIAN && start % bpv === 0)) && bytes.buffer instanceof ArrayBuffer) {
+  if (
+    (bpv === 1 || (littleEndian === HOST_LITTLE_ENDIAN && start % bpv === 0)) &&
+    bytes.buffer instanceof ArrayBuffer
+  ) {
     // Zero-copy view on the decoded buffer (the caller owns `bytes` and does not reuse it).
     return viewAs(type, bytes.buffer, start, n);
   }
