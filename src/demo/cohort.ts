@@ -10,14 +10,16 @@
  *   homogeneous, coarse texture;
  * - site B scans are brighter and higher-contrast, site C darker and noisier (an intensity effect that
  *   ComBat should remove while keeping the mutation effect);
- * - hazard = h0 * exp(LOG_HR_MUTATION * mutant + LOG_HR_VOLUME * z(log volume)).
+ * - survival is Weibull (shape WEIBULL_SHAPE) with proportional hazards:
+ *   hazard = h0(t) * exp(LOG_HR_MUTATION * mutant + LOG_HR_VOLUME * z(log volume)).
  */
 
 import { Volume } from "../image/volume.js";
 import { Random } from "../stats/random.js";
 
-export const LOG_HR_MUTATION = Math.log(2.5);
-export const LOG_HR_VOLUME = 0.4;
+export const LOG_HR_MUTATION = Math.log(5);
+export const LOG_HR_VOLUME = 1.2;
+export const WEIBULL_SHAPE = 2;
 
 export interface SyntheticPatient {
   caseId: string;
@@ -197,13 +199,14 @@ export function generateCohort(options: CohortOptions = {}): SyntheticPatient[] 
   // Survival: exponential times with a proportional-hazards effect; administrative + random censoring.
   const mean = logVolumes.reduce((a, b) => a + b, 0) / n;
   const sd = Math.sqrt(logVolumes.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) || 1;
-  const baseRate = Math.log(2) / 900; // median ~900 days for a wild-type patient of average volume
+  // Weibull: S(t) = exp(-(t/scale)^shape * exp(lp)); median ~900 days for a wild-type patient of average volume
+  const scale = 900 / Math.log(2) ** (1 / WEIBULL_SHAPE);
   for (let p = 0; p < n; p++) {
     const pt = patients[p]!;
     const z = (logVolumes[p]! - mean) / sd;
-    const rate = baseRate * Math.exp(LOG_HR_MUTATION * pt.mutation + LOG_HR_VOLUME * z);
-    const t = rng.exponential(rate);
-    const censor = 400 + rng.next() * 1400;
+    const lp = LOG_HR_MUTATION * pt.mutation + LOG_HR_VOLUME * z;
+    const t = scale * (rng.exponential(1) * Math.exp(-lp)) ** (1 / WEIBULL_SHAPE);
+    const censor = 600 + rng.next() * 1800;
     pt.osDays = Math.max(1, Math.round(Math.min(t, censor)));
     pt.osEvent = t <= censor ? 1 : 0;
   }
