@@ -32,6 +32,8 @@ export async function buildProgram(): Promise<Command> {
     import("./harmonize.js"),
     import("./associate.js"),
     import("./survival.js"),
+    import("./model.js"),
+    import("./predict.js"),
     import("./cluster.js"),
   ]);
   for (const m of modules) m.register(program);

@@ -54,7 +54,8 @@ const MODELS = ["lasso", "ridge", "elasticnet", "forest"];
 const SELECTS = ["none", "univariate", "lasso", "mrmr"];
 
 function oneOf(name: string, v: string, allowed: string[]): string {
-  if (!allowed.includes(v)) throw new InputError(`--${name} must be one of ${allowed.join(", ")}, got "${v}"`);
+  if (!allowed.includes(v))
+    throw new InputError(`--${name} must be one of ${allowed.join(", ")}, got "${v}"`);
   return v;
 }
 
@@ -82,9 +83,12 @@ export function specFromOptions(o: ModelCommandOptions): PipelineSpec {
       spec.alpha = a;
     }
   }
-  if (!Number.isInteger(o.folds) || o.folds < 2) throw new InputError(`--folds must be an integer >= 2, got ${o.folds}`);
-  if (!Number.isInteger(o.repeats) || o.repeats < 1) throw new InputError(`--repeats must be an integer >= 1, got ${o.repeats}`);
-  if (o.nFeatures !== undefined && o.nFeatures < 1) throw new InputError(`--n-features must be >= 1, got ${o.nFeatures}`);
+  if (!Number.isInteger(o.folds) || o.folds < 2)
+    throw new InputError(`--folds must be an integer >= 2, got ${o.folds}`);
+  if (!Number.isInteger(o.repeats) || o.repeats < 1)
+    throw new InputError(`--repeats must be an integer >= 1, got ${o.repeats}`);
+  if (o.nFeatures !== undefined && o.nFeatures < 1)
+    throw new InputError(`--n-features must be >= 1, got ${o.nFeatures}`);
   return spec;
 }
 
@@ -173,8 +177,16 @@ export async function runModel(featuresFile: string, labelsFile: string | undefi
     `${data.y.length} cases, ${data.names.length} features; ${o.target}: ${data.classes.map((c, k) => `${c} ${counts[k]}`).join(", ")}`,
   );
   for (const n of notes) note(`note: ${n}`);
-  const cv = crossValidate(data, spec, { folds: o.folds, repeats: o.repeats, nested: o.nested, seed: o.seed });
-  const model = fitPipeline(data, spec, { seed: o.seed, target: o.target });
+  const cv = crossValidate(data, spec, {
+    folds: o.folds,
+    repeats: o.repeats,
+    nested: o.nested,
+    seed: o.seed,
+  });
+  // The final model is tuned like the nested folds were (mtry by OOB error when --nested).
+  const finalSpec =
+    o.nested && spec.model === "forest" && spec.mtry === undefined ? { ...spec, tuneMtry: true } : spec;
+  const model = fitPipeline(data, finalSpec, { seed: o.seed, target: o.target });
   model.training.created = new Date().toISOString();
   model.training.software = `radiogenomics ${VERSION}`;
   for (const d of model.training.dropped) note(`note: feature "${d.name}" dropped (${d.reason})`);
@@ -211,16 +223,23 @@ export async function runModel(featuresFile: string, labelsFile: string | undefi
   );
   if (o.test) {
     const testTable = await readTableFile(o.test);
-    const { data: test, notes: tn } = datasetFromTables(testTable, testTable.has(o.target) ? undefined : labels, {
-      target: o.target,
-      idColumn: o.id,
-      exclude: o.exclude,
-      classes: data.classes,
-    });
+    const { data: test, notes: tn } = datasetFromTables(
+      testTable,
+      testTable.has(o.target) ? undefined : labels,
+      {
+        target: o.target,
+        idColumn: o.id,
+        exclude: o.exclude,
+        classes: data.classes,
+      },
+    );
     for (const n of tn) note(`note (test): ${n}`);
     const t = testMetrics(model, test);
     result.test = { file: o.test, ...t.metrics };
-    writeFileSync(join(o.outDir, "test_predictions.csv"), predictionsCsv(data.classes, t.prob, test.ids, test.y, {}, test.idColumn));
+    writeFileSync(
+      join(o.outDir, "test_predictions.csv"),
+      predictionsCsv(data.classes, t.prob, test.ids, test.y, {}, test.idColumn),
+    );
   }
   writeFileSync(join(o.outDir, "model.json"), formatJson(model));
   writeFileSync(join(o.outDir, "metrics.json"), formatJson(result));
@@ -234,7 +253,9 @@ export async function runModel(featuresFile: string, labelsFile: string | undefi
     const tm = result.test as { auc: number; accuracy: number } | undefined;
     if (tm) lines.push(`external test: AUC ${round(tm.auc, 4)}, accuracy ${round(tm.accuracy, 4)}`);
     for (const n of cv.notes) lines.push(`note: ${n}`);
-    lines.push(`wrote ${join(o.outDir, "metrics.json")}, oof_predictions.csv, model.json${o.test ? ", test_predictions.csv" : ""}`);
+    lines.push(
+      `wrote ${join(o.outDir, "metrics.json")}, oof_predictions.csv, model.json${o.test ? ", test_predictions.csv" : ""}`,
+    );
     writeOutput("-", lines.join("\n"));
   }
   return result;
@@ -247,7 +268,10 @@ export function register(program: Command): void {
       "cross-validated prediction model (lasso/ridge/elastic-net logistic regression or random forest) for a clinical or molecular target; preprocessing and feature selection are fitted inside the folds",
     )
     .argument("<features>", "feature table (CSV/TSV/Parquet), one row per case")
-    .argument("[labels]", "label table joined on the id column (default: the target is a column of the feature table)")
+    .argument(
+      "[labels]",
+      "label table joined on the id column (default: the target is a column of the feature table)",
+    )
     .requiredOption("--target <column>", "outcome column (binary or multi-class)")
     .option("--id <column>", "case id column (default: guessed, e.g. case_id, PatientID)")
     .option("--model <type>", "lasso | ridge | elasticnet | forest", "lasso")
@@ -255,7 +279,11 @@ export function register(program: Command): void {
     .option("--folds <k>", "cross-validation folds", parseIntOption("folds"), 5)
     .option("--repeats <r>", "repeats of the k-fold split", parseIntOption("repeats"), 1)
     .option("--nested", "nested CV: tune lambda (or mtry) inside each outer training fold")
-    .option("--select <method>", "feature selection inside the folds: none | univariate | lasso | mrmr", "none")
+    .option(
+      "--select <method>",
+      "feature selection inside the folds: none | univariate | lasso | mrmr",
+      "none",
+    )
     .option("--n-features <k>", "features kept by the selection (default 10)", parseIntOption("n-features"))
     .option("--univariate-test <t>", "univariate filter statistic: mwu | ttest | auc", "mwu")
     .option("--lambda-rule <rule>", "cross-validated lambda: min | 1se", "min")
@@ -263,9 +291,15 @@ export function register(program: Command): void {
     .option("--trees <n>", "random forest trees", parseIntOption("trees"), 500)
     .option("--mtry <m>", "random forest features per split (default sqrt(p))", parseIntOption("mtry"))
     .option("--impute <method>", "missing values: mean | median (fitted on training rows)", "mean")
-    .option("--positive <level>", "level of a binary target coded as the positive class (default: the second in sorted order)")
+    .option(
+      "--positive <level>",
+      "level of a binary target coded as the positive class (default: the second in sorted order)",
+    )
     .option("--exclude <columns>", "comma-separated columns to leave out of the features", parseList)
-    .option("--test <file>", "external test set (features, with the target column or labels in the label table)")
+    .option(
+      "--test <file>",
+      "external test set (features, with the target column or labels in the label table)",
+    )
     .option("--seed <n>", "random seed (folds, forests)", parseIntOption("seed"), 1)
     .option("--out-dir <dir>", "output directory", "model-output")
     .option("--json", "print the metrics JSON on stdout")

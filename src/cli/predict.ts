@@ -18,7 +18,10 @@ export function readModelFile(path: string): ModelFile {
     text = readFileSync(path, "utf8");
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
-    throw new FileAccessError(code === "ENOENT" ? "no such file" : `cannot read (${code ?? String(e)})`, path);
+    throw new FileAccessError(
+      code === "ENOENT" ? "no such file" : `cannot read (${code ?? String(e)})`,
+      path,
+    );
   }
   let parsed: unknown;
   try {
@@ -30,7 +33,11 @@ export function readModelFile(path: string): ModelFile {
   return parsed;
 }
 
-export async function runPredict(modelFile: string, featuresFile: string, opts: { out?: string; id?: string }) {
+export async function runPredict(
+  modelFile: string,
+  featuresFile: string,
+  opts: { out?: string; id?: string },
+) {
   const model = readModelFile(modelFile);
   const table = await readTableFile(featuresFile);
   const pred = predictModel(model, table);
@@ -41,7 +48,8 @@ export async function runPredict(modelFile: string, featuresFile: string, opts: 
     const v = table.numeric(f);
     for (let i = 0; i < v.length; i++) if (Number.isNaN(v[i])) missing++;
   }
-  if (missing > 0) note(`note: ${missing} missing feature values imputed with the training ${model.preprocess.impute}s`);
+  if (missing > 0)
+    note(`note: ${missing} missing feature values imputed with the training ${model.preprocess.impute}s`);
   writeOutput(opts.out, predictionsCsv(pred.classes, pred.prob, ids, undefined, {}, idCol));
   if (opts.out) note(`wrote predictions for ${table.nRows} cases to ${opts.out}`);
   return pred;

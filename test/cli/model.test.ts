@@ -10,6 +10,7 @@ import { after, before, describe, it } from "node:test";
 import { Command } from "commander";
 import { register as registerModel } from "../../src/cli/model.js";
 import { register as registerPredict } from "../../src/cli/predict.js";
+import { io } from "../../src/cli/util.js";
 import { type ModelFile, predictModel } from "../../src/stats/model.js";
 import { Random } from "../../src/stats/random.js";
 import { parseCsv } from "../../src/stats/table.js";
@@ -24,23 +25,20 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
   registerPredict(program);
   let out = "";
   let err = "";
-  const so = process.stdout.write.bind(process.stdout);
-  const se = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((s: string) => {
+  const saved = { out: io.out, err: io.err };
+  io.out = (s: string) => {
     out += s;
-    return true;
-  }) as typeof process.stdout.write;
-  process.stderr.write = ((s: string) => {
+  };
+  io.err = (s: string) => {
     err += s;
-    return true;
-  }) as typeof process.stderr.write;
+  };
   const before = process.exitCode;
   process.exitCode = 0;
   try {
     await program.parseAsync(args, { from: "user" });
   } finally {
-    process.stdout.write = so;
-    process.stderr.write = se;
+    io.out = saved.out;
+    io.err = saved.err;
   }
   const code = typeof process.exitCode === "number" ? process.exitCode : 0;
   process.exitCode = before;
@@ -54,8 +52,15 @@ function writeCohort(): void {
   const ids = Array.from({ length: n }, (_, i) => `P${String(i + 1).padStart(3, "0")}`);
   const x = Array.from({ length: p }, () => Array.from({ length: n }, () => rng.normal()));
   const y = x[0].map((v, i) => (v + 0.8 * x[1][i] + rng.normal(0, 0.7) > 0 ? "mutant" : "wild-type"));
-  const header = ["case_id", ...x.map((_, j) => `original_firstorder_F${j}`), "constant_feature", "diagnostics_Versions_PyRadiomics"];
-  const rows = ids.map((id, i) => [id, ...x.map((c) => (i === 5 && c === x[2] ? "" : String(c[i]))), "1", "v3.1"].join(","));
+  const header = [
+    "case_id",
+    ...x.map((_, j) => `original_firstorder_F${j}`),
+    "constant_feature",
+    "diagnostics_Versions_PyRadiomics",
+  ];
+  const rows = ids.map((id, i) =>
+    [id, ...x.map((c) => (i === 5 && c === x[2] ? "" : String(c[i]))), "1", "v3.1"].join(","),
+  );
   writeFileSync(join(dir, "features.csv"), `${[header.join(","), ...rows].join("\n")}\n`);
   // Labels in another order, one unlabelled case, plus a one-class column and a short column.
   const lab = ids.map((id, i) => `${id},${i === 7 ? "NA" : y[i]},same`).reverse();
@@ -107,9 +112,17 @@ describe("radiogenomics model / predict", () => {
     assert.match(r.err, /constant_feature" dropped \(constant/);
     assert.match(r.err, /1 rows with a missing "EGFR" were left out/);
     assert.match(r.err, /diagnostics_\* columns skipped/);
-    for (const f of ["metrics.json", "oof_predictions.csv", "model.json"]) assert.ok(existsSync(join(out, f)), f);
+    for (const f of ["metrics.json", "oof_predictions.csv", "model.json"])
+      assert.ok(existsSync(join(out, f)), f);
     const oof = parseCsv(readFileSync(join(out, "oof_predictions.csv"), "utf8"));
-    assert.deepEqual(oof.names, ["case_id", "observed", "fold", "prob_wild-type", "prob_mutant", "predicted"]);
+    assert.deepEqual(oof.names, [
+      "case_id",
+      "observed",
+      "fold",
+      "prob_wild-type",
+      "prob_mutant",
+      "predicted",
+    ]);
     assert.equal(oof.nRows, 119);
     const model = JSON.parse(readFileSync(join(out, "model.json"), "utf8")) as ModelFile;
     assert.equal(model.format, "radiogenomics-model");
@@ -160,10 +173,26 @@ describe("radiogenomics model / predict", () => {
     r = await run([...base, "--target", "onlyone"]);
     assert.equal(r.code, 1);
     assert.match(r.err, /one class only \("same"\)/);
-    r = await run(["model", join(dir, "features.csv"), join(dir, "tiny_labels.csv"), "--target", "EGFR", "--out-dir", join(dir, "bad")]);
+    r = await run([
+      "model",
+      join(dir, "features.csv"),
+      join(dir, "tiny_labels.csv"),
+      "--target",
+      "EGFR",
+      "--out-dir",
+      join(dir, "bad"),
+    ]);
     assert.equal(r.code, 1);
     assert.match(r.err, /class "mutant" has 3 samples, fewer than the 5 folds/);
-    r = await run(["model", join(dir, "text.csv"), join(dir, "labels.csv"), "--target", "EGFR", "--out-dir", join(dir, "bad")]);
+    r = await run([
+      "model",
+      join(dir, "text.csv"),
+      join(dir, "labels.csv"),
+      "--target",
+      "EGFR",
+      "--out-dir",
+      join(dir, "bad"),
+    ]);
     assert.equal(r.code, 1);
     assert.match(r.err, /non-numeric feature column: f2/);
     r = await run([...base, "--target", "EGFR", "--model", "svm"]);

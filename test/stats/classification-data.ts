@@ -58,22 +58,3 @@ export function wdbcStandardised(): Float64Array[] {
 export function readJson<T = unknown>(file: string): T {
   return JSON.parse(readFileSync(refPath(file), "utf8")) as T;
 }
-
-/** Compare, collect and print every miss; returns the max abs error. */
-export function compareAll(
-  label: string,
-  got: ArrayLike<number>,
-  want: ArrayLike<number>,
-  tol: number,
-  names?: string[],
-): { maxErr: number; misses: string[] } {
-  let maxErr = 0;
-  const misses: string[] = [];
-  for (let i = 0; i < want.length; i++) {
-    const e = Math.abs(got[i] - want[i]);
-    if (!(e <= maxErr)) maxErr = Number.isNaN(e) ? Number.POSITIVE_INFINITY : Math.max(maxErr, e);
-    if (!(e <= tol)) misses.push(`${label} ${names ? names[i] : i}: got ${got[i]} want ${want[i]} (|diff| ${e})`);
-  }
-  for (const m of misses) console.log(`MISS ${m}`);
-  return { maxErr, misses };
-}
