@@ -40,7 +40,7 @@ export function register(program: Command): void {
     .option("--no-diagnostics", "omit the diagnostics_* columns")
     .action(
       action(async (manifestPath: string, opts: BatchOpts) => {
-        const params = loadParams(opts.params);
+        const params = await loadParams(opts.params);
         const table = await readTableFile(manifestPath);
         const base = dirname(resolve(manifestPath));
         const cases = manifestCases(table, (p) => (isAbsolute(p) ? p : resolve(base, p)), opts.id);

@@ -7,15 +7,17 @@ import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { InputError } from "../errors.js";
 import { formatCsv, formatJsonRows } from "../extract/output.js";
-import { type ExtractionParams, parseParams, resolveParams } from "../extract/params.js";
+import { type ExtractionParams, resolveParams } from "../extract/params.js";
 import { extractFeatures } from "../extract/pipeline.js";
 import { readImage } from "../io/read.js";
 import { action, writeOutput } from "./util.js";
 
 export const nodeSha1 = (b: Uint8Array) => createHash("sha1").update(b).digest("hex");
 
-export function loadParams(path: string | undefined): ExtractionParams {
+/** Read and validate a parameter file (the YAML parser is loaded only then); defaults without one. */
+export async function loadParams(path: string | undefined): Promise<ExtractionParams> {
   if (!path) return resolveParams({});
+  const { parseParams } = await import("../extract/paramFile.js");
   let text: string;
   try {
     text = readFileSync(path, "utf8");
@@ -55,8 +57,8 @@ export function register(program: Command): void {
     .option("-f, --format <format>", "output format when writing to stdout: csv or json")
     .option("--no-diagnostics", "omit the diagnostics_* columns")
     .action(
-      action((imagePath: string, maskPath: string, opts: ExtractOpts) => {
-        const params = loadParams(opts.params);
+      action(async (imagePath: string, maskPath: string, opts: ExtractOpts) => {
+        const params = await loadParams(opts.params);
         const label = parseLabelOption(opts.label);
         const image = readImage(imagePath);
         const mask = readImage(maskPath);

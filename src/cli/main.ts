@@ -7,7 +7,22 @@ import { EXIT_USER, io, reportError } from "./util.js";
 
 type Registrar = (program: Command) => void;
 
-export async function buildProgram(): Promise<Command> {
+/** Command name -> loader of the module that registers it (in help order). */
+const COMMANDS: Record<string, () => Promise<{ register: Registrar }>> = {
+  info: () => import("./info.js"),
+  convert: () => import("./convert.js"),
+  demo: () => import("./demo.js"),
+  extract: () => import("./extract.js"),
+  batch: () => import("./batch.js"),
+  harmonize: () => import("./harmonize.js"),
+  associate: () => import("./associate.js"),
+  survival: () => import("./survival.js"),
+  model: () => import("./model.js"),
+  predict: () => import("./predict.js"),
+  cluster: () => import("./cluster.js"),
+};
+
+export async function buildProgram(commandArg?: string): Promise<Command> {
   const program = new Command();
   program
     .name("radiogenomics")
@@ -23,19 +38,15 @@ export async function buildProgram(): Promise<Command> {
       outputError: (str) => io.err(`radiogenomics: ${str}`),
     })
     .exitOverride();
-  const modules: Array<{ register: Registrar }> = await Promise.all([
-    import("./info.js"),
-    import("./convert.js"),
-    import("./demo.js"),
-    import("./extract.js"),
-    import("./batch.js"),
-    import("./harmonize.js"),
-    import("./associate.js"),
-    import("./survival.js"),
-    import("./model.js"),
-    import("./predict.js"),
-    import("./cluster.js"),
-  ]);
+  // Load only the command being run (start-up time matters for batch scripts calling us per case);
+  // --help, --version and unknown commands load everything so that help lists every command.
+  const wanted =
+    commandArg === "-V" || commandArg === "--version"
+      ? []
+      : commandArg && commandArg in COMMANDS
+        ? [commandArg]
+        : Object.keys(COMMANDS);
+  const modules: Array<{ register: Registrar }> = await Promise.all(wanted.map((name) => COMMANDS[name]!()));
   for (const m of modules) m.register(program);
   for (const c of program.commands) {
     c.exitOverride();
@@ -51,7 +62,7 @@ export async function buildProgram(): Promise<Command> {
 export async function main(argv: string[]): Promise<number> {
   let program: Command;
   try {
-    program = await buildProgram();
+    program = await buildProgram(argv[2]);
   } catch (e) {
     return reportError(e);
   }

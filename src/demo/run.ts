@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { runBatch } from "../batch/run.js";
 import { InputError } from "../errors.js";
 import { formatCsv as formatFeatureCsv } from "../extract/output.js";
-import { parseParams } from "../extract/params.js";
+import { parseParams } from "../extract/paramFile.js";
 import { writeImage } from "../io/write.js";
 import { formatCsv, joinTables, parseCsv } from "../stats/table.js";
 import { analyseCohort } from "./analysis.js";

@@ -17,7 +17,23 @@
  * Browser-safe: the caller supplies the file bytes.
  */
 
-import dcmjs from "dcmjs";
+import type dcmjsModule from "dcmjs";
+
+type Dcmjs = typeof dcmjsModule;
+let dcmjsInstance: Dcmjs | undefined;
+
+/**
+ * dcmjs is large (its dictionary alone takes ~20 ms to load), so it is not imported up front: the Node
+ * edge (read.ts) and a browser app hand it over before the first DICOM read.
+ */
+export function useDcmjs(m: Dcmjs): void {
+  dcmjsInstance = m;
+}
+
+function dcmjs(): Dcmjs {
+  if (!dcmjsInstance) throw new UnsupportedError("DICOM reading needs dcmjs: call useDcmjs(dcmjs) first");
+  return dcmjsInstance;
+}
 import { FormatError, GeometryError, InputError, UnsupportedError } from "../errors.js";
 import { type Mat3, type Vec3, Volume, type VoxelArray, validateGeometry } from "../image/volume.js";
 import { HOST_LITTLE_ENDIAN, swapBytes } from "./common.js";
@@ -79,7 +95,8 @@ export function isDicom(bytes: Uint8Array): boolean {
 
 /** dcmjs logs parsing remarks to the console; library code must not print, so they are silenced. */
 function quietly<T>(fn: () => T): T {
-  const loggers = [dcmjs.log, dcmjs.log.getLogger("validation.dcmjs")];
+  const d = dcmjs();
+  const loggers = [d.log, d.log.getLogger("validation.dcmjs")];
   const saved = loggers.map((l) => l.getLevel());
   for (const l of loggers) l.setLevel("silent", false);
   try {
@@ -93,18 +110,18 @@ function quietly<T>(fn: () => T): T {
 
 function parseSlice(f: DicomFileInput): Slice {
   if (!isDicom(f.bytes)) throw new FormatError("not a DICOM Part 10 file (no DICM preamble)", f.name);
-  let file: ReturnType<typeof dcmjs.data.DicomMessage.readFile>;
+  let file: ReturnType<Dcmjs["data"]["DicomMessage"]["readFile"]>;
   try {
     const ab = f.bytes.buffer.slice(
       f.bytes.byteOffset,
       f.bytes.byteOffset + f.bytes.byteLength,
     ) as ArrayBuffer;
-    file = quietly(() => dcmjs.data.DicomMessage.readFile(ab));
+    file = quietly(() => dcmjs().data.DicomMessage.readFile(ab));
   } catch (e) {
     throw new FormatError(`DICOM file cannot be parsed (${(e as Error).message})`, f.name);
   }
   const ts = String(file.meta["00020010"]?.Value?.[0] ?? "");
-  const n = quietly(() => dcmjs.data.DicomMetaDictionary.naturalizeDataset(file.dict));
+  const n = quietly(() => dcmjs().data.DicomMetaDictionary.naturalizeDataset(file.dict));
   if (!UNCOMPRESSED.has(ts))
     throw new UnsupportedError(
       `DICOM transfer syntax ${ts} (compressed or big-endian) is not supported`,

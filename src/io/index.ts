@@ -56,6 +56,7 @@ export {
 export {
   isDicom,
   parseDicomSeries,
+  useDcmjs,
   type DicomFileInput,
   type DicomSeriesOptions,
 } from "./dicom.js";

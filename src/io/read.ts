@@ -4,6 +4,7 @@
  * relative to the header.
  */
 
+import { createRequire } from "node:module";
 import { readFileSync, readdirSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { inflateSync as zlibInflateSync, gunzipSync as zlibGunzipSync } from "node:zlib";
@@ -11,7 +12,7 @@ import { dirname, isAbsolute, join, resolve } from "node:path";
 import { FileAccessError, FormatError } from "../errors.js";
 import type { Volume } from "../image/volume.js";
 import { type Gunzipper, countNonFinite, isGzip } from "./common.js";
-import { type DicomSeriesOptions, isDicom, parseDicomSeries } from "./dicom.js";
+import { type DicomSeriesOptions, isDicom, parseDicomSeries, useDcmjs } from "./dicom.js";
 import { isMetaImageHeader, parseMetaImage } from "./metaimage.js";
 import { isNifti, parseNifti } from "./nifti.js";
 import { isNrrd, parseNrrd } from "./nrrd.js";
@@ -110,7 +111,15 @@ function loaderFor(headerPath: string): (name: string) => Uint8Array {
 
 /** node:zlib's gunzip (native speed, checks CRC and length, handles multi-member streams). */
 export function nodeGunzip(bytes: Uint8Array): Uint8Array {
-  const b = zlibGunzipSync(bytes);
+  // The gzip trailer holds the uncompressed size (mod 2^32): one output chunk of that size avoids
+  // node:zlib collecting and concatenating 16 KiB chunks (a full extra copy of the volume).
+  const n = bytes.length;
+  const isize =
+    n >= 18
+      ? (bytes[n - 4]! | (bytes[n - 3]! << 8) | (bytes[n - 2]! << 16) | (bytes[n - 1]! << 24)) >>> 0
+      : 0;
+  const chunkSize = isize >= 64 * 1024 && isize < 1 << 30 ? isize + 1 : 64 * 1024;
+  const b = zlibGunzipSync(bytes, { chunkSize });
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
@@ -162,6 +171,14 @@ function checkFinite(vol: Volume, path: string, opts: ReadImageOptions): Volume 
  * Reads a DICOM series from a directory (every file with the DICM preamble; sub-directories are not
  * searched). See parseDicomSeries for the geometry and voxel rules.
  */
+let dcmjsLoaded = false;
+/** Load dcmjs (CommonJS build) on the first DICOM read only. */
+function loadDcmjs(): void {
+  if (dcmjsLoaded) return;
+  useDcmjs(createRequire(import.meta.url)("dcmjs"));
+  dcmjsLoaded = true;
+}
+
 export function readDicomSeries(dir: string, opts: DicomSeriesOptions = {}): Volume {
   let names: string[];
   try {
@@ -182,6 +199,7 @@ export function readDicomSeries(dir: string, opts: DicomSeriesOptions = {}): Vol
     const bytes = readBytes(p);
     if (isDicom(bytes)) files.push({ name: p, bytes });
   }
+  loadDcmjs();
   return parseDicomSeries(files, { source: dir, ...opts });
 }
 

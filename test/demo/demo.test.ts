@@ -11,7 +11,7 @@ import { test } from "node:test";
 import { analyseCohort, featureTable } from "../../src/demo/analysis.js";
 import { generateCohort } from "../../src/demo/cohort.js";
 import { runDemo } from "../../src/demo/run.js";
-import { parseParams } from "../../src/extract/params.js";
+import { parseParams } from "../../src/extract/paramFile.js";
 import { extractFeatures } from "../../src/extract/pipeline.js";
 import { DEMO_PARAMS } from "../../src/demo/run.js";
 

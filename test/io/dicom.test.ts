@@ -4,7 +4,10 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, test } from "node:test";
 import { FormatError, GeometryError, InputError } from "../../src/errors.js";
-import { parseDicomSeries } from "../../src/io/dicom.js";
+import dcmjs from "dcmjs";
+import { parseDicomSeries, useDcmjs } from "../../src/io/dicom.js";
+
+useDcmjs(dcmjs);
 import { readDicomSeries, readImage } from "../../src/io/read.js";
 import { dataPath, skipUnlessData } from "../helpers/data.js";
 
