@@ -8,7 +8,7 @@ import type { Command } from "commander";
 import { InputError } from "../errors.js";
 import { readTableFile, writeTableFile } from "../io/table-file.js";
 import { type CombatModel, combatApplyTable, combatTable } from "../stats/combat.js";
-import { formatCsv, guessIdColumn } from "../stats/table.js";
+import { formatCsv, guessIdColumn, joinTables } from "../stats/table.js";
 import { action, formatJson, note, parseList, writeOutput } from "./util.js";
 
 export interface HarmonizeCliOptions {
@@ -28,13 +28,32 @@ export interface HarmonizeCliOptions {
 }
 
 /** What the command does, without the argument parsing (exported for tests and scripting). */
-export async function runHarmonize(input: string, opts: HarmonizeCliOptions): Promise<void> {
+export async function runHarmonize(
+  input: string,
+  opts: HarmonizeCliOptions,
+  clinicalPath?: string,
+): Promise<void> {
   const method = opts.method.toLowerCase();
   if (method !== "parametric" && method !== "nonparametric" && method !== "non-parametric")
     throw new InputError(`--method must be parametric or nonparametric, got "${opts.method}"`);
-  const table = await readTableFile(input, { textColumns: opts.id ? [opts.id] : [] });
-  const id = opts.id ?? guessIdColumn(table);
-  if (opts.id && !table.has(opts.id)) table.column(opts.id, "id column");
+  const features = await readTableFile(input, { textColumns: opts.id ? [opts.id] : [] });
+  const id = opts.id ?? guessIdColumn(features);
+  if (opts.id && !features.has(opts.id)) features.column(opts.id, "id column");
+  // With a clinical table, batch and covariates come from it (joined on the id); the output keeps the
+  // feature table's columns.
+  let table = features;
+  let featureColumns = opts.features;
+  if (clinicalPath) {
+    if (!id)
+      throw new InputError("no id column found to join the tables (name it case_id, id, ... or pass --id)");
+    const clinical = await readTableFile(clinicalPath, { textColumns: [id] });
+    const j = joinTables(features, clinical, id);
+    if (j.table.nRows === 0) throw new InputError(`no case id is shared by ${input} and ${clinicalPath}`);
+    if (!opts.quiet && j.unmatchedA.length)
+      note(`note: ${j.unmatchedA.length} cases have no clinical row and are left out`);
+    table = j.table;
+    featureColumns ??= features.numericNames([id, ...(opts.exclude ?? [])]);
+  }
   let out = table;
   if (opts.model) {
     let model: CombatModel;
@@ -53,7 +72,7 @@ export async function runHarmonize(input: string, opts: HarmonizeCliOptions): Pr
       batch: opts.batch,
       covariates: opts.covariates,
       categorical: opts.categorical,
-      features: opts.features,
+      features: featureColumns,
       exclude: opts.exclude,
       id,
       parametric: method === "parametric",
@@ -72,6 +91,7 @@ export async function runHarmonize(input: string, opts: HarmonizeCliOptions): Pr
     }
     if (opts.modelOut) writeFileSync(opts.modelOut, formatJson(m));
   }
+  if (clinicalPath) out = out.select(features.names.filter((n) => out.has(n)));
   if (opts.out && opts.out !== "-") writeTableFile(opts.out, out);
   else writeOutput(undefined, formatCsv(out));
 }
@@ -83,6 +103,7 @@ export function register(program: Command): void {
       "remove scanner/site batch effects from a feature table with ComBat (empirical Bayes), preserving covariates",
     )
     .argument("<features>", "feature table (.csv, .tsv, .parquet; optionally .gz)")
+    .argument("[clinical]", "table with the batch and covariate columns, joined on the id (optional)")
     .option("-b, --batch <column>", "batch column (scanner, site, protocol)")
     .option("-c, --covariates <columns>", "comma-separated covariates to preserve (e.g. age,sex)", parseList)
     .option("--categorical <columns>", "numeric covariates to treat as categorical", parseList)
@@ -96,5 +117,9 @@ export function register(program: Command): void {
     .option("--model-out <file>", "write the fitted ComBat model (JSON) for later use with --model")
     .option("--model <file>", "apply a ComBat model fitted earlier instead of fitting one")
     .option("-q, --quiet", "no summary on stderr")
-    .action(action((input: string, opts: HarmonizeCliOptions) => runHarmonize(input, opts)));
+    .action(
+      action((input: string, clinical: string | undefined, opts: HarmonizeCliOptions) =>
+        runHarmonize(input, opts, clinical),
+      ),
+    );
 }

@@ -10,15 +10,18 @@ import { DataError } from "../errors.js";
 import { associate, type AssociationRow } from "../stats/associate.js";
 import { adjustedRandIndex } from "../stats/clusterAgreement.js";
 import { clustersVsCategorical } from "../stats/clusterAssociation.js";
-import { combatTable } from "../stats/combat.js";
+import { combatApply, combatFit, combatTable } from "../stats/combat.js";
 import { concordanceIndex } from "../stats/concordance.js";
 import { consensusCluster } from "../stats/consensus.js";
+import { crossValidate } from "../stats/crossval.js";
 import { coxnetPredict, cvCoxnet } from "../stats/coxnet.js";
 import { adjustPValues } from "../stats/fdr.js";
 import { logRank } from "../stats/logrank.js";
-import { auc } from "../stats/metrics.js";
+import { auc, multiclassAuc } from "../stats/metrics.js";
 import { Random } from "../stats/random.js";
 import { riskStratify } from "../stats/riskGroups.js";
+import { type Dataset, fitPipeline, predictDataset } from "../stats/model.js";
+import { stratifiedFolds } from "../stats/folds.js";
 import { type Table, tableFromColumns } from "../stats/table.js";
 import { kruskalWallis } from "../stats/univariate.js";
 
@@ -46,6 +49,18 @@ export interface DemoAnalysis {
   harmonized: Table;
   siteEffectBefore: SiteEffect;
   siteEffectAfter: SiteEffect;
+  /**
+   * Site predictability (macro one-vs-rest AUC of a cross-validated lasso model predicting the site from
+   * the features) before and after ComBat: about 0.5 when the site effect is gone.
+   */
+  siteAucBefore: number;
+  siteAucAfter: number;
+  /** Mutation model: nested 5-fold CV lasso (tuning inside, estimate outside), pooled AUC and DeLong CI. */
+  mutationModel: {
+    auc: number;
+    ci: [number, number];
+    selected: Array<{ feature: string; frequency: number }>;
+  };
   /** Mutation association on the harmonised features (primary test rows, sorted by p). */
   association: AssociationRow[];
   survival: {
@@ -120,6 +135,80 @@ function zscore(cols: Float64Array[], rows: number[]): { z: Float64Array[]; mean
   return { z, mean, sd };
 }
 
+/** A model dataset: the given feature columns and a categorical target column. */
+function datasetOf(t: Table, features: string[], target: string): Dataset {
+  const labels = t.text(target);
+  const classes = [...new Set(labels.filter((v): v is string => v !== null))].sort();
+  if (classes.length < 2) throw new DataError(`column "${target}" has fewer than 2 classes`);
+  return {
+    x: features.map((f) => t.numeric(f)),
+    names: features,
+    y: Int32Array.from(labels, (v) => (v === null ? -1 : classes.indexOf(v))),
+    classes,
+  };
+}
+
+/**
+ * How well the site can be predicted from the features: 5-fold CV of a lasso model (macro one-vs-rest
+ * AUC). With `harmonize`, ComBat is fitted on each training fold and applied to its test fold, so that
+ * the check itself leaks nothing (ComBat on all cases, then CV, gives below-chance AUCs).
+ */
+function siteAucCv(
+  t: Table,
+  features: string[],
+  site: string,
+  covariate: string,
+  harmonize: boolean,
+  seed: number,
+): number {
+  const d = datasetOf(t, features, site);
+  const K = d.classes.length;
+  const foldId = stratifiedFolds(d.y, 5, seed);
+  const prob = new Float64Array(d.y.length * K);
+  const batch = t.text(site) as string[];
+  const cov = t.text(covariate) as string[];
+  for (let f = 0; f < 5; f++) {
+    const train = Int32Array.from(foldId.keys()).filter((i) => foldId[i] !== f);
+    const test = Int32Array.from(foldId.keys()).filter((i) => foldId[i] === f);
+    let x = d.x;
+    if (harmonize) {
+      const sub = (cols: Float64Array[], rows: Int32Array) =>
+        cols.map((c) => Float64Array.from(rows, (r) => c[r]!));
+      const fit = combatFit(
+        sub(d.x, train),
+        Array.from(train, (r) => batch[r]!),
+        {
+          categorical: { [covariate]: Array.from(train, (r) => cov[r]!) },
+        },
+      );
+      const applied = combatApply(
+        fit.model,
+        sub(d.x, test),
+        Array.from(test, (r) => batch[r]!),
+        {
+          categorical: { [covariate]: Array.from(test, (r) => cov[r]!) },
+        },
+      );
+      x = d.x.map((c) => Float64Array.from(c));
+      x.forEach((c, j) => {
+        train.forEach((r, k) => {
+          c[r] = fit.data[j]![k]!;
+        });
+        test.forEach((r, k) => {
+          c[r] = applied[j]![k]!;
+        });
+      });
+    }
+    const model = fitPipeline({ ...d, x }, { model: "lasso" }, { rows: train, seed });
+    const p = predictDataset(model, { ...d, x }, test);
+    test.forEach((r, k) => {
+      for (let c = 0; c < K; c++) prob[r * K + c] = p[k * K + c]!;
+    });
+  }
+  const rows = Array.from({ length: d.y.length }, (_, i) => prob.subarray(i * K, (i + 1) * K));
+  return multiclassAuc(rows, d.y, "macro").auc;
+}
+
 const pick = (c: ArrayLike<number>, rows: number[]) => Float64Array.from(rows, (r) => c[r]!);
 
 interface Signature {
@@ -192,9 +281,26 @@ export function analyseCohort(table: Table, opts: DemoAnalysisOptions = {}): Dem
   });
   const siteEffectAfter = siteEffect(harmonized, features, site);
 
-  // 2. Association of each harmonised feature with the mutation.
+  const siteAucBefore = siteAucCv(table, features, siteCol, mutation, false, seed);
+  const siteAucAfter = siteAucCv(table, features, siteCol, mutation, true, seed);
+
+  // 2. Association of each harmonised feature with the mutation, and a validated model.
   const assoc = associate(harmonized, mutation, { features, targetType: "binary", secondary: false });
   const association = assoc.rows.filter((r) => r.role === "primary").sort((a, b) => a.p - b.p);
+  const cvMut = crossValidate(
+    datasetOf(harmonized, features, mutation),
+    { model: "lasso" },
+    { folds: 5, nested: true, seed },
+  );
+  const mutationModel = {
+    auc: cvMut.summary.auc,
+    ci: cvMut.summary.aucCi ?? ([Number.NaN, Number.NaN] as [number, number]),
+    selected: Object.entries(cvMut.selectionFrequency)
+      .filter(([, f]) => f > 0)
+      .sort((a, b) => b[1] - a[1])
+      .slice(0, 10)
+      .map(([feature, frequency]) => ({ feature, frequency })),
+  };
 
   // 3. Survival: log-rank by mutation; penalised-Cox signature on 70%, validated on 30%.
   const time = harmonized.numeric(timeCol);
@@ -273,6 +379,9 @@ export function analyseCohort(table: Table, opts: DemoAnalysisOptions = {}): Dem
     harmonized,
     siteEffectBefore,
     siteEffectAfter,
+    siteAucBefore,
+    siteAucAfter,
+    mutationModel,
     association,
     survival: {
       logrankMutation: { chisq: lr.chisq, p: lr.p },

@@ -120,6 +120,8 @@ export async function runDemo(opts: DemoOptions): Promise<string> {
   const lines = [
     `radiogenomics demo: ${n} synthetic patients (${cohort.filter((p) => p.mutation).length} mutant), ${a.features} features each, extracted in ${extractSecs.toFixed(1)} s`,
     `  site effect (features differing between scanner sites, BH q < 0.05): ${a.siteEffectBefore.significant}/${a.siteEffectBefore.total} before ComBat, ${a.siteEffectAfter.significant}/${a.siteEffectAfter.total} after`,
+    `  site predictable from features (cross-validated lasso, macro AUC): ${fmt(a.siteAucBefore)} before, ${fmt(a.siteAucAfter)} after (ComBat fitted inside the folds)`,
+    `  mutation model: nested 5-fold CV lasso AUC ${fmt(a.mutationModel.auc)} (95% CI ${fmt(a.mutationModel.ci[0])}-${fmt(a.mutationModel.ci[1])})`,
     `  mutation vs imaging: ${a.association.filter((r) => r.pAdjusted < 0.05).length} features with q < 0.05; top ${top
       .map(
         (r) =>
@@ -131,9 +133,10 @@ export async function runDemo(opts: DemoOptions): Promise<string> {
     `  files: ${dir}/{clinical.csv, manifest.csv, params.yaml, features.csv}, ${dir}/results/`,
     "  the same steps as commands:",
     `    radiogenomics batch ${dir}/manifest.csv --params ${dir}/params.yaml --out ${dir}/features.csv`,
-    `    radiogenomics harmonize ${dir}/features.csv --batch site --covariates mutation ... (after joining clinical.csv)`,
+    `    radiogenomics harmonize ${dir}/features.csv ${dir}/clinical.csv --batch site --covariates mutation --categorical mutation -o ${dir}/features_harmonized.csv`,
     `    radiogenomics associate ${dir}/features.csv ${dir}/clinical.csv --target mutation`,
     `    radiogenomics survival ${dir}/features.csv ${dir}/clinical.csv --time os_days --event os_event --group mutation`,
+    `    radiogenomics model ${dir}/features.csv ${dir}/clinical.csv --target mutation --nested`,
     `    radiogenomics cluster ${dir}/features.csv --labels ${dir}/clinical.csv --target mutation`,
   ];
   return lines.join("\n");

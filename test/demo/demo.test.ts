@@ -46,6 +46,10 @@ test("ComBat removes the simulated site effect", () => {
   assert.ok(a.siteEffectBefore.significant >= 20, "the site effect is there before harmonisation");
   assert.equal(a.siteEffectAfter.significant, 0);
   assert.ok(a.siteEffectAfter.medianP > 0.3);
+  // site no longer predictable from the harmonised features (ComBat fitted inside the CV folds)
+  console.log(`  site AUC (cross-validated lasso): ${a.siteAucBefore} before, ${a.siteAucAfter} after`);
+  assert.ok(a.siteAucBefore > 0.85);
+  assert.ok(a.siteAucAfter < 0.65);
 });
 
 test("the simulated mutation is recovered from imaging features", () => {
@@ -53,6 +57,10 @@ test("the simulated mutation is recovered from imaging features", () => {
   console.log(`  top feature ${top.feature}: AUC ${top.effectSize}, q ${top.pAdjusted}`);
   assert.ok(top.pAdjusted < 1e-4);
   assert.ok(Math.max(top.effectSize, 1 - top.effectSize) > 0.9);
+  const m = a.mutationModel;
+  console.log(`  nested-CV lasso AUC ${m.auc} (DeLong CI ${m.ci[0]}-${m.ci[1]})`);
+  assert.ok(m.auc > 0.85);
+  assert.ok(m.selected.length > 0);
 });
 
 test("the simulated survival effect is detected, also on held-out cases", () => {
