@@ -9,6 +9,13 @@ import { performance } from "node:perf_hooks";
 import { extractFeatures } from "../src/extract/pipeline.js";
 import { resolveParams } from "../src/extract/params.js";
 import { readImage } from "../src/io/read.js";
+import { combatFit } from "../src/stats/combat.js";
+import { consensusCluster } from "../src/stats/consensus.js";
+import { cvCoxnet } from "../src/stats/coxnet.js";
+import { delongPairedTest } from "../src/stats/delong.js";
+import { fitForest } from "../src/stats/forest.js";
+import { glmnetBinomial } from "../src/stats/glmnet.js";
+import { Random } from "../src/stats/random.js";
 import { dataPath, repoRoot } from "../test/helpers/data.js";
 
 /** What the CLI uses for the image/mask hash diagnostics (PyRadiomics computes them too). */
@@ -107,6 +114,68 @@ const benches: Bench[] = [
     },
   },
 ];
+
+/** Synthetic cohort data: n samples x p features (column-major), a few informative for a 0/1 label. */
+function synthetic(n: number, p: number, seed: number): { x: Float64Array[]; y: Float64Array } {
+  const rng = new Random(seed);
+  const y = Float64Array.from({ length: n }, () => (rng.next() < 0.5 ? 1 : 0));
+  const x = Array.from({ length: p }, (_, j) =>
+    Float64Array.from(y, (yi) => rng.normal() + (j < 10 ? 0.8 * yi : 0)),
+  );
+  return { x, y };
+}
+
+function once(label: string, fn: () => void, note: string, referenceMs?: number): void {
+  fn(); // warm-up (JIT)
+  const r = timeRepeated(fn, 3, 500);
+  const ratio = referenceMs ? ` -> ${(referenceMs / r.median).toFixed(0)}x faster` : "";
+  console.log(`  ${label.padEnd(50)} ${fmt(r.median).padStart(7)} ms (median of ${r.runs})  ${note}${ratio}`);
+}
+
+benches.push({
+  name: "stats",
+  run() {
+    console.log("stats: cohort sizes from the radiogenomics literature (interactive speed is the bar)");
+    const a = synthetic(1000, 1500, 1);
+    once(
+      "LASSO path (glmnet), 1000 x 1500, 100 lambdas",
+      () => glmnetBinomial(a.x, a.y, { alpha: 1 }),
+      "interactive target: seconds",
+    );
+    const b = synthetic(300, 200, 2);
+    once(
+      "random forest, 100 trees, 300 x 200",
+      () => fitForest(b.x, Int32Array.from(b.y), 2, { nTrees: 100, seed: 1 }),
+      "ml-random-forest: 8 s (issue #3)",
+      8000,
+    );
+    const batch = Array.from({ length: 1000 }, (_, i) => ["A", "B", "C"][i % 3]!);
+    once("ComBat (parametric EB), 1000 x 1500", () => combatFit(a.x, batch), "interactive target: seconds");
+    const big = synthetic(10000, 2, 3);
+    once(
+      "DeLong paired test, 10 000 cases",
+      () => delongPairedTest(big.x[0]!, big.x[1]!, big.y),
+      "target: well under 100 ms",
+    );
+    const c = synthetic(300, 50, 4);
+    const m = new Float64Array(300 * 50);
+    for (let i = 0; i < 300; i++) for (let j = 0; j < 50; j++) m[i * 50 + j] = c.x[j]![i]!;
+    once(
+      "consensus clustering, 300 x 50, k 2..6, 100 reps",
+      () => consensusCluster(m, 300, 50, { maxK: 6, reps: 100, seed: 1 }),
+      "interactive target: seconds",
+    );
+    const sv = synthetic(200, 300, 5);
+    const rng = new Random(6);
+    const time = Float64Array.from(sv.y, (yi) => rng.exponential(yi ? 2 : 1));
+    const event = Float64Array.from(time, () => (rng.next() < 0.8 ? 1 : 0));
+    once(
+      "penalised Cox, 200 x 300, 5-fold CV lambda",
+      () => cvCoxnet(time, event, sv.x, { nfolds: 5, seed: 1 }),
+      "interactive target: seconds",
+    );
+  },
+});
 
 const only = process.argv.slice(2);
 for (const b of benches) {

@@ -1,0 +1,21 @@
+/** Feature families, one namespace per module (see ../index.ts). */
+export type * from "./types.js";
+export { DEFAULT_TEXTURE_SETTINGS } from "./types.js";
+export * as directions from "./directions.js";
+export * as firstorder from "./firstorder.js";
+export * as glcm from "./glcm.js";
+export * as gldm from "./gldm.js";
+export * as gldzm from "./gldzm.js";
+export * as glrlm from "./glrlm.js";
+export * as glszm from "./glszm.js";
+export * as intensityHistogram from "./intensityHistogram.js";
+export * as ivh from "./ivh.js";
+export * as localIntensity from "./localIntensity.js";
+export * as marchingCubes from "./marchingCubes.js";
+export * as meshGeometry from "./meshGeometry.js";
+export * as morphology from "./morphology.js";
+export * as ngldm from "./ngldm.js";
+export * as ngtdm from "./ngtdm.js";
+export * as shape from "./shape.js";
+export * as shape2D from "./shape2D.js";
+export * as textureUtil from "./texture-util.js";
