@@ -3,12 +3,12 @@
  * Not a test: timings depend on the machine. Run each section alone with `npm run bench -- <name>`.
  */
 import { spawnSync } from "node:child_process";
-import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { extractFeatures } from "../src/extract/pipeline.js";
 import { resolveParams } from "../src/extract/params.js";
 import { readImage } from "../src/io/read.js";
+import { nodeSha1 } from "../src/util/nodeHash.js";
 import { combatFit } from "../src/stats/combat.js";
 import { consensusCluster } from "../src/stats/consensus.js";
 import { cvCoxnet } from "../src/stats/coxnet.js";
@@ -19,7 +19,7 @@ import { Random } from "../src/stats/random.js";
 import { dataPath, repoRoot } from "../test/helpers/data.js";
 
 /** What the CLI uses for the image/mask hash diagnostics (PyRadiomics computes them too). */
-const hasher = (b: Uint8Array) => createHash("sha1").update(b).digest("hex");
+const hasher = nodeSha1;
 
 type Bench = { name: string; run: () => Promise<void> | void };
 

@@ -2,11 +2,11 @@
  * One batch job: read an image/mask pair and extract features. Runs in the main thread or in a worker.
  * Errors are returned as data (never thrown) so that one bad case never stops a cohort.
  */
-import { createHash } from "node:crypto";
 import { isRadiogenomicsError } from "../errors.js";
 import type { ExtractionParams } from "../extract/params.js";
 import { type LabelResult, extractFeatures } from "../extract/pipeline.js";
 import { readImage } from "../io/read.js";
+import { nodeSha1 } from "../util/nodeHash.js";
 
 export interface CaseJob {
   caseId: string;
@@ -20,20 +20,28 @@ export type CaseOutcome =
   | { caseId: string; status: "ok"; results: LabelResult[]; ms: number }
   | { caseId: string; status: "error"; error: string; kind: "user" | "internal"; ms: number };
 
-const nodeSha1 = (b: Uint8Array) => createHash("sha1").update(b).digest("hex");
+/** Read an image/mask pair and extract features (throws typed errors); the CLI's `extract` uses it too. */
+export function extractFiles(
+  imagePath: string,
+  maskPath: string,
+  params: ExtractionParams,
+  label?: number | number[] | "all",
+): LabelResult[] {
+  const image = readImage(imagePath);
+  const mask = readImage(maskPath);
+  return extractFeatures(image, mask, params, {
+    label,
+    hasher: nodeSha1,
+    imageName: imagePath,
+    maskName: maskPath,
+    extraDiagnostics: { diagnostics_Versions_Node: process.version },
+  });
+}
 
 export function extractCase(job: CaseJob): CaseOutcome {
   const t0 = performance.now();
   try {
-    const image = readImage(job.image);
-    const mask = readImage(job.mask);
-    const results = extractFeatures(image, mask, job.params, {
-      label: job.label,
-      hasher: nodeSha1,
-      imageName: job.image,
-      maskName: job.mask,
-      extraDiagnostics: { diagnostics_Versions_Node: process.version },
-    });
+    const results = extractFiles(job.image, job.mask, job.params, job.label);
     return { caseId: job.caseId, status: "ok", results, ms: performance.now() - t0 };
   } catch (e) {
     const user = isRadiogenomicsError(e) || (e as NodeJS.ErrnoException)?.code === "ENOENT";

@@ -2,17 +2,13 @@
  * `radiogenomics extract IMAGE MASK [--params p.yaml] [--label N|all] [--out FILE]`: radiomic features of
  * one image/mask pair, PyRadiomics-compatible names and parameter files.
  */
-import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
 import { InputError } from "../errors.js";
 import { formatCsv, formatJsonRows } from "../extract/output.js";
 import { type ExtractionParams, resolveParams } from "../extract/params.js";
-import { extractFeatures } from "../extract/pipeline.js";
-import { readImage } from "../io/read.js";
+import { extractFiles } from "../batch/extractCase.js";
 import { action, writeOutput } from "./util.js";
-
-export const nodeSha1 = (b: Uint8Array) => createHash("sha1").update(b).digest("hex");
 
 /** Read and validate a parameter file (the YAML parser is loaded only then); defaults without one. */
 export async function loadParams(path: string | undefined): Promise<ExtractionParams> {
@@ -60,15 +56,7 @@ export function register(program: Command): void {
       action(async (imagePath: string, maskPath: string, opts: ExtractOpts) => {
         const params = await loadParams(opts.params);
         const label = parseLabelOption(opts.label);
-        const image = readImage(imagePath);
-        const mask = readImage(maskPath);
-        const results = extractFeatures(image, mask, params, {
-          label,
-          hasher: nodeSha1,
-          imageName: imagePath,
-          maskName: maskPath,
-          extraDiagnostics: { diagnostics_Versions_Node: process.version },
-        });
+        const results = extractFiles(imagePath, maskPath, params, label);
         const multi = results.length > 1 || label === "all" || Array.isArray(label);
         const rows = results.map((r) => ({
           ids: { Image: imagePath, Mask: maskPath, ...(multi ? { Label: r.label } : {}) },
