@@ -8,6 +8,8 @@ import { InputError } from "../errors.js";
 import { formatCsv, formatJsonRows } from "../extract/output.js";
 import { type ExtractionParams, resolveParams } from "../extract/params.js";
 import { extractFiles } from "../batch/extractCase.js";
+import type { IbsiConfig } from "../extract/ibsi.js";
+import type { LabelResult } from "../extract/pipeline.js";
 import { action, writeOutput } from "./util.js";
 
 /** Read and validate a parameter file (the YAML parser is loaded only then); defaults without one. */
@@ -39,6 +41,18 @@ interface ExtractOpts {
   out?: string;
   format?: "csv" | "json";
   diagnostics: boolean;
+  ibsi?: string;
+}
+
+/** IBSI mode: features keyed by IBSI compliance tags, for one of the IBSI 1 configurations. */
+async function extractIbsi(imagePath: string, maskPath: string, config: string, label: number | undefined) {
+  const { IBSI_CONFIGS, ibsiFeatures } = await import("../extract/ibsi.js");
+  const c = (IBSI_CONFIGS as Record<string, IbsiConfig>)[config];
+  if (!c)
+    throw new InputError(`--ibsi must be one of ${Object.keys(IBSI_CONFIGS).join(", ")}, got "${config}"`);
+  const { readImage } = await import("../io/read.js");
+  const features = ibsiFeatures(readImage(imagePath), readImage(maskPath), c, { label });
+  return { label: label ?? 1, diagnostics: { diagnostics_Configuration_IBSI: config }, features };
 }
 
 export function register(program: Command): void {
@@ -52,11 +66,25 @@ export function register(program: Command): void {
     .option("-o, --out <file>", 'output file (.csv or .json; "-" for stdout)', "-")
     .option("-f, --format <format>", "output format when writing to stdout: csv or json")
     .option("--no-diagnostics", "omit the diagnostics_* columns")
+    .option(
+      "--ibsi <config>",
+      "IBSI mode instead of PyRadiomics mode: every IBSI 1 feature (compliance tags) under a configuration: digital_phantom, config_A ... config_E",
+    )
     .action(
       action(async (imagePath: string, maskPath: string, opts: ExtractOpts) => {
-        const params = await loadParams(opts.params);
         const label = parseLabelOption(opts.label);
-        const results = extractFiles(imagePath, maskPath, params, label);
+        let results: LabelResult[];
+        if (opts.ibsi) {
+          if (opts.params)
+            throw new InputError(
+              "--ibsi and --params exclude each other (an IBSI configuration fixes the processing)",
+            );
+          if (label !== undefined && typeof label !== "number")
+            throw new InputError("--ibsi takes a single --label");
+          results = [await extractIbsi(imagePath, maskPath, opts.ibsi, label)];
+        } else {
+          results = extractFiles(imagePath, maskPath, await loadParams(opts.params), label);
+        }
         const multi = results.length > 1 || label === "all" || Array.isArray(label);
         const rows = results.map((r) => ({
           ids: { Image: imagePath, Mask: maskPath, ...(multi ? { Label: r.label } : {}) },

@@ -2,14 +2,15 @@
  * `radiogenomics predict model.json features.csv [--out predictions.csv]`: apply a model file written by
  * `radiogenomics model` to new cases, with the model's own preprocessing (training imputation values,
  * standardisation, selected features).
+ *
+ * Thin: reads the model and the table, runs `predictCases` (src/analysis/model.ts), writes the predictions.
  */
 import { readFileSync } from "node:fs";
 import type { Command } from "commander";
+import { predictCases } from "../analysis/model.js";
 import { FileAccessError, FormatError } from "../errors.js";
 import { readTableFile } from "../io/table-file.js";
-import { type ModelFile, predictModel, validateModel } from "../stats/model.js";
-import { guessIdColumn, tableIds } from "../stats/table.js";
-import { predictionsCsv } from "./model.js";
+import { type ModelFile, validateModel } from "../stats/model.js";
 import { action, note, writeOutput } from "./util.js";
 
 export function readModelFile(path: string): ModelFile {
@@ -33,28 +34,6 @@ export function readModelFile(path: string): ModelFile {
   return parsed;
 }
 
-export async function runPredict(
-  modelFile: string,
-  featuresFile: string,
-  opts: { out?: string; id?: string },
-) {
-  const model = readModelFile(modelFile);
-  const table = await readTableFile(featuresFile);
-  const pred = predictModel(model, table);
-  const idCol = opts.id ?? guessIdColumn(table);
-  const ids = idCol ? tableIds(table, idCol) : undefined;
-  let missing = 0;
-  for (const f of model.features) {
-    const v = table.numeric(f);
-    for (let i = 0; i < v.length; i++) if (Number.isNaN(v[i])) missing++;
-  }
-  if (missing > 0)
-    note(`note: ${missing} missing feature values imputed with the training ${model.preprocess.impute}s`);
-  writeOutput(opts.out, predictionsCsv(pred.classes, pred.prob, ids, undefined, {}, idCol));
-  if (opts.out) note(`wrote predictions for ${table.nRows} cases to ${opts.out}`);
-  return pred;
-}
-
 export function register(program: Command): void {
   program
     .command("predict")
@@ -64,8 +43,16 @@ export function register(program: Command): void {
     .option("--out <file>", "predictions CSV (default: stdout)")
     .option("--id <column>", "case id column (default: guessed)")
     .action(
-      action(async (model: string, features: string, opts: { out?: string; id?: string }) => {
-        await runPredict(model, features, opts);
+      action(async (modelFile: string, featuresFile: string, opts: { out?: string; id?: string }) => {
+        const model = readModelFile(modelFile);
+        const table = await readTableFile(featuresFile);
+        const { csv, missing } = predictCases(model, table, opts);
+        if (missing > 0)
+          note(
+            `note: ${missing} missing feature values imputed with the training ${model.preprocess.impute}s`,
+          );
+        writeOutput(opts.out, csv);
+        if (opts.out) note(`wrote predictions for ${table.nRows} cases to ${opts.out}`);
       }),
     );
 }

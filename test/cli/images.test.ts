@@ -7,6 +7,7 @@ import { Volume } from "../../src/image/volume.js";
 import { readImage } from "../../src/io/read.js";
 import { writeImage } from "../../src/io/write.js";
 import { runCli } from "../helpers/cli.js";
+import { dataPath, skipUnlessData } from "../helpers/data.js";
 import { parseCsvRows } from "../helpers/pyradiomics.js";
 
 const dir = mkdtempSync(join(tmpdir(), "rg-cli-"));
@@ -157,4 +158,33 @@ test("batch: one bad case is reported, the rest is extracted, resume skips finis
   const again = await runCli("batch", manifest, "--out", out, "--workers", "1", "--no-progress", "--resume");
   assert.match(again.stderr, /2 of 3 cases extracted .*\(2 resumed\)/);
   assert.deepEqual(readFileSync(out, "utf8").trim().split("\n"), lines);
+});
+
+test("extract --ibsi: IBSI mode on the digital phantom, tags as columns", {
+  skip: skipUnlessData("ibsi", "digital_phantom"),
+}, async () => {
+  const d = dataPath("ibsi", "digital_phantom")!;
+  const r = await runCli(
+    "extract",
+    join(d, "phantom.nii.gz"),
+    join(d, "mask.nii.gz"),
+    "--ibsi",
+    "digital_phantom",
+    "-f",
+    "json",
+  );
+  assert.equal(r.code, 0, r.stderr);
+  const row = JSON.parse(r.stdout);
+  // IBSI digital phantom: 74 voxels of 2 mm -> approximate volume 592 mm^3, mean grey level 2.15
+  assert.equal(row.morph_vol_approx, 592);
+  assert.ok(Math.abs(row.stat_mean - 2.15) < 0.005);
+  const bad = await runCli(
+    "extract",
+    join(d, "phantom.nii.gz"),
+    join(d, "mask.nii.gz"),
+    "--ibsi",
+    "config_Z",
+  );
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /--ibsi must be one of digital_phantom, config_A/);
 });

@@ -12,7 +12,7 @@ import { register as registerModel } from "../../src/cli/model.js";
 import { register as registerPredict } from "../../src/cli/predict.js";
 import { io } from "../../src/cli/util.js";
 import { type ModelFile, predictModel } from "../../src/stats/model.js";
-import { Random } from "../../src/stats/random.js";
+import { modelCohortTexts } from "../analysis/cohorts.js";
 import { parseCsv } from "../../src/stats/table.js";
 
 let dir: string;
@@ -46,33 +46,11 @@ async function run(args: string[]): Promise<{ code: number; out: string; err: st
 }
 
 function writeCohort(): void {
-  const rng = new Random(17);
-  const n = 120;
-  const p = 12;
-  const ids = Array.from({ length: n }, (_, i) => `P${String(i + 1).padStart(3, "0")}`);
-  const x = Array.from({ length: p }, () => Array.from({ length: n }, () => rng.normal()));
-  const y = x[0].map((v, i) => (v + 0.8 * x[1][i] + rng.normal(0, 0.7) > 0 ? "mutant" : "wild-type"));
-  const header = [
-    "case_id",
-    ...x.map((_, j) => `original_firstorder_F${j}`),
-    "constant_feature",
-    "diagnostics_Versions_PyRadiomics",
-  ];
-  const rows = ids.map((id, i) =>
-    [id, ...x.map((c) => (i === 5 && c === x[2] ? "" : String(c[i]))), "1", "v3.1"].join(","),
-  );
-  writeFileSync(join(dir, "features.csv"), `${[header.join(","), ...rows].join("\n")}\n`);
-  // Labels in another order, one unlabelled case, plus a one-class column and a short column.
-  const lab = ids.map((id, i) => `${id},${i === 7 ? "NA" : y[i]},same`).reverse();
-  writeFileSync(join(dir, "labels.csv"), `case_id,EGFR,onlyone\n${lab.join("\n")}\n`);
-  writeFileSync(
-    join(dir, "text.csv"),
-    `case_id,f1,f2\n${ids.map((id, i) => `${id},${x[0][i]},${i % 2 ? "high" : "low"}`).join("\n")}\n`,
-  );
-  writeFileSync(
-    join(dir, "tiny_labels.csv"),
-    `case_id,EGFR\n${ids.map((id, i) => `${id},${i < 3 ? "mutant" : "wild-type"}`).join("\n")}\n`,
-  );
+  const t = modelCohortTexts();
+  writeFileSync(join(dir, "features.csv"), t.features);
+  writeFileSync(join(dir, "labels.csv"), t.labels);
+  writeFileSync(join(dir, "text.csv"), t.text);
+  writeFileSync(join(dir, "tiny_labels.csv"), t.tinyLabels);
 }
 
 describe("radiogenomics model / predict", () => {
