@@ -46,3 +46,4 @@ export { VERSION } from "./version.js";
 
 export * as features from "./features/index.js";
 export * as stats from "./stats/index.js";
+export * as analysis from "./analysis/index.js";
