@@ -9,66 +9,17 @@ import { readFileSync, readdirSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { inflateSync as zlibInflateSync, gunzipSync as zlibGunzipSync } from "node:zlib";
 import { dirname, isAbsolute, join, resolve } from "node:path";
-import { FileAccessError, FormatError } from "../errors.js";
+import { FileAccessError } from "../errors.js";
 import type { Volume } from "../image/volume.js";
-import { type Gunzipper, countNonFinite, isGzip } from "./common.js";
+import {
+  type ImageFormat,
+  type ReadImageOptions,
+  checkFinite,
+  detectFormat,
+  formatFromName,
+  parseImage,
+} from "./parse.js";
 import { type DicomSeriesOptions, isDicom, parseDicomSeries, useDcmjs } from "./dicom.js";
-import { isMetaImageHeader, parseMetaImage } from "./metaimage.js";
-import { isNifti, parseNifti } from "./nifti.js";
-import { isNrrd, parseNrrd } from "./nrrd.js";
-
-export type ImageFormat = "nifti" | "nrrd" | "metaimage";
-
-export interface ReadImageOptions {
-  /** Accept NaN/Inf voxels (default false: a FormatError says how many there are). */
-  allowNonFinite?: boolean;
-  /** Force a format instead of detecting it. */
-  format?: ImageFormat;
-}
-
-/** Format from the file name alone, or undefined. */
-export function formatFromName(path: string): ImageFormat | undefined {
-  const p = path.toLowerCase();
-  if (p.endsWith(".nii") || p.endsWith(".nii.gz") || p.endsWith(".hdr") || p.endsWith(".hdr.gz"))
-    return "nifti";
-  if (p.endsWith(".nrrd") || p.endsWith(".nhdr")) return "nrrd";
-  if (p.endsWith(".mha") || p.endsWith(".mhd")) return "metaimage";
-  return undefined;
-}
-
-/**
- * Format from the content (magic bytes; a gzip stream is looked into), falling back to the name.
- * Throws FormatError when neither identifies a supported format.
- */
-export function detectFormat(bytes: Uint8Array, path = ""): ImageFormat {
-  if (isNrrd(bytes)) return "nrrd";
-  if (isNifti(bytes)) return "nifti";
-  if (isMetaImageHeader(bytes)) return "metaimage";
-  if (isGzip(bytes)) {
-    // a whole-file gzip stream is .nii.gz (NRRD and MetaImage compress only their data)
-    const byName = formatFromName(path);
-    if (byName === undefined || byName === "nifti") return "nifti";
-  }
-  const byName = formatFromName(path);
-  if (byName) {
-    throw new FormatError(
-      `content does not match its ${byName} extension (wrong magic bytes: ${hexHead(bytes)})`,
-      path,
-    );
-  }
-  throw new FormatError(
-    `unknown image format (not NIfTI, NRRD or MetaImage; first bytes ${hexHead(bytes)})`,
-    path,
-  );
-}
-
-function hexHead(bytes: Uint8Array): string {
-  return (
-    Array.from(bytes.subarray(0, 8))
-      .map((b) => b.toString(16).padStart(2, "0"))
-      .join(" ") || "empty file"
-  );
-}
 
 function readBytes(path: string): Uint8Array {
   try {
@@ -129,44 +80,6 @@ export function nodeUnzlib(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
-/** Parses image bytes already in memory (format by content, then name). */
-export function parseImage(
-  bytes: Uint8Array,
-  path: string,
-  opts: ReadImageOptions & { loadDataFile?: (name: string) => Uint8Array; gunzip?: Gunzipper } = {},
-): Volume {
-  const format = opts.format ?? detectFormat(bytes, path);
-  const common = {
-    source: path,
-    loadDataFile: opts.loadDataFile,
-    gunzip: opts.gunzip ?? nodeGunzip,
-    unzlib: nodeUnzlib,
-  };
-  let vol: Volume;
-  switch (format) {
-    case "nifti":
-      vol = parseNifti(bytes, common);
-      break;
-    case "nrrd":
-      vol = parseNrrd(bytes, common);
-      break;
-    case "metaimage":
-      vol = parseMetaImage(bytes, common);
-      break;
-  }
-  return checkFinite(vol, path, opts);
-}
-
-function checkFinite(vol: Volume, path: string, opts: ReadImageOptions): Volume {
-  if (!opts.allowNonFinite) {
-    const bad = countNonFinite(vol);
-    if (bad > 0) {
-      throw new FormatError(`${bad} voxels are NaN/Inf (pass allowNonFinite to read them anyway)`, path);
-    }
-  }
-  return vol;
-}
-
 /**
  * Reads a DICOM series from a directory (every file with the DICM preamble; sub-directories are not
  * searched). See parseDicomSeries for the geometry and voxel rules.
@@ -218,7 +131,12 @@ function isDirectory(path: string): boolean {
 export function readImage(path: string, opts: ReadImageOptions = {}): Volume {
   if (isDirectory(path)) return checkFinite(readDicomSeries(path), path, opts);
   const bytes = readBytes(path);
-  return parseImage(bytes, path, { ...opts, loadDataFile: loaderFor(path) });
+  return parseImage(bytes, path, {
+    ...opts,
+    loadDataFile: loaderFor(path),
+    gunzip: nodeGunzip,
+    unzlib: nodeUnzlib,
+  });
 }
 
 /** Asynchronous readImage (the file is read without blocking; parsing is synchronous). */
@@ -231,5 +149,12 @@ export async function readImageAsync(path: string, opts: ReadImageOptions = {}):
   } catch (e) {
     throw new FileAccessError(describeFsError(e), path);
   }
-  return parseImage(bytes, path, { ...opts, loadDataFile: loaderFor(path) });
+  return parseImage(bytes, path, {
+    ...opts,
+    loadDataFile: loaderFor(path),
+    gunzip: nodeGunzip,
+    unzlib: nodeUnzlib,
+  });
 }
+
+export { type ImageFormat, type ReadImageOptions, detectFormat, formatFromName, parseImage };
