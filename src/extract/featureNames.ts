@@ -1,159 +1,26 @@
 /**
  * The PyRadiomics feature catalogue: class -> feature names, with the deprecated ones marked
- * (computed only when named explicitly in a parameter file, as in PyRadiomics).
+ * (computed only when named explicitly in a parameter file, as in PyRadiomics). The lists are the
+ * family modules' own.
  */
+import { FIRST_ORDER_DEPRECATED_FEATURES, FIRST_ORDER_FEATURES } from "../features/firstorder.js";
+import { GLCM_DEPRECATED_NAMES, GLCM_FEATURE_NAMES } from "../features/glcm.js";
+import { GLDM_DEPRECATED_NAMES, GLDM_FEATURE_NAMES } from "../features/gldm.js";
+import { GLRLM_FEATURE_NAMES } from "../features/glrlm.js";
+import { GLSZM_FEATURE_NAMES } from "../features/glszm.js";
+import { NGTDM_FEATURE_NAMES } from "../features/ngtdm.js";
+import { SHAPE_DEPRECATED_FEATURES, SHAPE_FEATURES } from "../features/shape.js";
+import { SHAPE2D_DEPRECATED_FEATURES, SHAPE2D_FEATURES } from "../features/shape2D.js";
 
 export const FEATURE_CLASSES = {
-  firstorder: {
-    active: [
-      "Energy",
-      "TotalEnergy",
-      "Entropy",
-      "Minimum",
-      "10Percentile",
-      "90Percentile",
-      "Maximum",
-      "Mean",
-      "Median",
-      "InterquartileRange",
-      "Range",
-      "MeanAbsoluteDeviation",
-      "RobustMeanAbsoluteDeviation",
-      "RootMeanSquared",
-      "Skewness",
-      "Kurtosis",
-      "Variance",
-      "Uniformity",
-    ],
-    deprecated: ["StandardDeviation"],
-  },
-  shape: {
-    active: [
-      "MeshVolume",
-      "VoxelVolume",
-      "SurfaceArea",
-      "SurfaceVolumeRatio",
-      "Sphericity",
-      "Maximum3DDiameter",
-      "Maximum2DDiameterSlice",
-      "Maximum2DDiameterColumn",
-      "Maximum2DDiameterRow",
-      "MajorAxisLength",
-      "MinorAxisLength",
-      "LeastAxisLength",
-      "Elongation",
-      "Flatness",
-    ],
-    deprecated: ["Compactness1", "Compactness2", "SphericalDisproportion"],
-  },
-  shape2D: {
-    active: [
-      "MeshSurface",
-      "PixelSurface",
-      "Perimeter",
-      "PerimeterSurfaceRatio",
-      "Sphericity",
-      "MaximumDiameter",
-      "MajorAxisLength",
-      "MinorAxisLength",
-      "Elongation",
-    ],
-    deprecated: ["SphericalDisproportion"],
-  },
-  glcm: {
-    active: [
-      "Autocorrelation",
-      "JointAverage",
-      "ClusterProminence",
-      "ClusterShade",
-      "ClusterTendency",
-      "Contrast",
-      "Correlation",
-      "DifferenceAverage",
-      "DifferenceEntropy",
-      "DifferenceVariance",
-      "JointEnergy",
-      "JointEntropy",
-      "Imc1",
-      "Imc2",
-      "Idm",
-      "MCC",
-      "Idmn",
-      "Id",
-      "Idn",
-      "InverseVariance",
-      "MaximumProbability",
-      "SumAverage",
-      "SumEntropy",
-      "SumSquares",
-    ],
-    deprecated: ["Dissimilarity", "Homogeneity1", "Homogeneity2", "SumVariance"],
-  },
-  glrlm: {
-    active: [
-      "ShortRunEmphasis",
-      "LongRunEmphasis",
-      "GrayLevelNonUniformity",
-      "GrayLevelNonUniformityNormalized",
-      "RunLengthNonUniformity",
-      "RunLengthNonUniformityNormalized",
-      "RunPercentage",
-      "GrayLevelVariance",
-      "RunVariance",
-      "RunEntropy",
-      "LowGrayLevelRunEmphasis",
-      "HighGrayLevelRunEmphasis",
-      "ShortRunLowGrayLevelEmphasis",
-      "ShortRunHighGrayLevelEmphasis",
-      "LongRunLowGrayLevelEmphasis",
-      "LongRunHighGrayLevelEmphasis",
-    ],
-    deprecated: [],
-  },
-  glszm: {
-    active: [
-      "SmallAreaEmphasis",
-      "LargeAreaEmphasis",
-      "GrayLevelNonUniformity",
-      "GrayLevelNonUniformityNormalized",
-      "SizeZoneNonUniformity",
-      "SizeZoneNonUniformityNormalized",
-      "ZonePercentage",
-      "GrayLevelVariance",
-      "ZoneVariance",
-      "ZoneEntropy",
-      "LowGrayLevelZoneEmphasis",
-      "HighGrayLevelZoneEmphasis",
-      "SmallAreaLowGrayLevelEmphasis",
-      "SmallAreaHighGrayLevelEmphasis",
-      "LargeAreaLowGrayLevelEmphasis",
-      "LargeAreaHighGrayLevelEmphasis",
-    ],
-    deprecated: [],
-  },
-  gldm: {
-    active: [
-      "SmallDependenceEmphasis",
-      "LargeDependenceEmphasis",
-      "GrayLevelNonUniformity",
-      "DependenceNonUniformity",
-      "DependenceNonUniformityNormalized",
-      "GrayLevelVariance",
-      "DependenceVariance",
-      "DependenceEntropy",
-      "LowGrayLevelEmphasis",
-      "HighGrayLevelEmphasis",
-      "SmallDependenceLowGrayLevelEmphasis",
-      "SmallDependenceHighGrayLevelEmphasis",
-      "LargeDependenceLowGrayLevelEmphasis",
-      "LargeDependenceHighGrayLevelEmphasis",
-    ],
-    deprecated: ["GrayLevelNonUniformityNormalized", "DependencePercentage"],
-  },
-  ngtdm: {
-    active: ["Coarseness", "Contrast", "Busyness", "Complexity", "Strength"],
-    deprecated: [],
-  },
+  firstorder: { active: FIRST_ORDER_FEATURES, deprecated: FIRST_ORDER_DEPRECATED_FEATURES },
+  shape: { active: SHAPE_FEATURES, deprecated: SHAPE_DEPRECATED_FEATURES },
+  shape2D: { active: SHAPE2D_FEATURES, deprecated: SHAPE2D_DEPRECATED_FEATURES },
+  glcm: { active: GLCM_FEATURE_NAMES, deprecated: GLCM_DEPRECATED_NAMES },
+  glrlm: { active: GLRLM_FEATURE_NAMES, deprecated: [] },
+  glszm: { active: GLSZM_FEATURE_NAMES, deprecated: [] },
+  gldm: { active: GLDM_FEATURE_NAMES, deprecated: GLDM_DEPRECATED_NAMES },
+  ngtdm: { active: NGTDM_FEATURE_NAMES, deprecated: [] },
 } as const satisfies Record<string, { active: readonly string[]; deprecated: readonly string[] }>;
 
 export type FeatureClassName = keyof typeof FEATURE_CLASSES;

@@ -137,6 +137,27 @@ export const FIRST_ORDER_FEATURES = [
   "Uniformity",
 ] as const;
 
+/** The deprecated PyRadiomics firstorder feature (computed only on request). */
+export const FIRST_ORDER_DEPRECATED_FEATURES = ["StandardDeviation"] as const;
+
+/**
+ * Central moments m2, m3, m4 = mean((X - mean)^k) as numpy computes them (pairwise summation); `work` is
+ * scratch space of the same length as x.
+ */
+function centralMoments(x: ArrayLike<number>, mean: number, work: Float64Array): [number, number, number] {
+  const n = x.length;
+  for (let i = 0; i < n; i++) {
+    const d = x[i]! - mean;
+    work[i] = d * d;
+  }
+  const m2 = pairwiseSum(work) / n;
+  for (let i = 0; i < n; i++) work[i] = (x[i]! - mean) ** 3;
+  const m3 = pairwiseSum(work) / n;
+  for (let i = 0; i < n; i++) work[i] = (x[i]! - mean) ** 4;
+  const m4 = pairwiseSum(work) / n;
+  return [m2, m3, m4];
+}
+
 /** numpy.spacing(1): PyRadiomics' epsilon in the entropy. */
 const EPS = 2.220446049250313e-16;
 
@@ -167,15 +188,7 @@ export function firstOrderFeatures(input: FirstOrderInput, options: FirstOrderOp
   const mean = pairwiseSum(x) / n;
   for (let i = 0; i < n; i++) work[i] = Math.abs(x[i]! - mean);
   const mad = pairwiseSum(work) / n;
-  for (let i = 0; i < n; i++) {
-    const d = x[i]! - mean;
-    work[i] = d * d;
-  }
-  const m2 = pairwiseSum(work) / n;
-  for (let i = 0; i < n; i++) work[i] = (x[i]! - mean) ** 3;
-  const m3 = pairwiseSum(work) / n;
-  for (let i = 0; i < n; i++) work[i] = (x[i]! - mean) ** 4;
-  const m4 = pairwiseSum(work) / n;
+  const [m2, m3, m4] = centralMoments(x, mean, work);
   const std = Math.sqrt(m2);
   // PyRadiomics sets m2 to 1 for a flat region (then m3 and m4 are 0 there)
   const m2s = m2 === 0 ? 1 : m2;
@@ -313,15 +326,7 @@ export function ibsiStatistics(intensities: ArrayLike<number>): IbsiStatisticsFe
   if (n === 0) throw new EmptyRoiError("intensity statistics: the ROI has no voxels");
   const work = new Float64Array(n);
   const mean = pairwiseSum(x) / n;
-  for (let i = 0; i < n; i++) {
-    const d = x[i]! - mean;
-    work[i] = d * d;
-  }
-  const m2 = pairwiseSum(work) / n;
-  for (let i = 0; i < n; i++) work[i] = (x[i]! - mean) ** 3;
-  const m3 = pairwiseSum(work) / n;
-  for (let i = 0; i < n; i++) work[i] = (x[i]! - mean) ** 4;
-  const m4 = pairwiseSum(work) / n;
+  const [m2, m3, m4] = centralMoments(x, mean, work);
   for (let i = 0; i < n; i++) work[i] = Math.abs(x[i]! - mean);
   const mad = pairwiseSum(work) / n;
   for (let i = 0; i < n; i++) work[i] = x[i]! * x[i]!;

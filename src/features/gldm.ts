@@ -9,15 +9,13 @@
 
 import { maxOffset, pyradiomicsAngles } from "./directions.js";
 import {
-  EPS,
-  N_ZF,
   ZF,
   checkRoi,
   linearOffsets,
   padGrid,
   presentLevels,
+  pyradiomicsZoneFeatures,
   textureSettings,
-  zoneFeatures,
 } from "./texture-util.js";
 import type { DiscretisedRoi, FeatureValues, TextureSettings } from "./types.js";
 import { InputError } from "../errors.js";
@@ -110,27 +108,12 @@ export function gldmFeatures(
   options: GldmOptions = {},
 ): FeatureValues {
   const mat = gldmMatrix(roi, settings);
-  const m = mat.greyLevels.length;
-  const cols = mat.nOffsets + 1;
-  const jv = new Float64Array(cols);
-  for (let c = 0; c < cols; c++) jv[c] = c + 1;
-  const vals = new Float64Array(N_ZF);
-  zoneFeatures(
+  const { features: out, vals } = pyradiomicsZoneFeatures(
     mat.counts,
-    0,
-    m,
-    cols,
     mat.greyLevels,
-    jv,
-    Number.NaN,
-    EPS,
-    new Float64Array(m),
-    new Float64Array(cols),
-    vals,
-    0,
+    mat.nOffsets + 1,
+    PYRAD_SLOTS,
   );
-  const out: FeatureValues = {};
-  for (const [name, slot] of PYRAD_SLOTS) out[name] = vals[slot]!;
   if (options.includeDeprecated) {
     out.GrayLevelNonUniformityNormalized = vals[ZF.glnuNorm]!;
     // N_z / N_p: every ROI voxel has one dependence zone

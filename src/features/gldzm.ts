@@ -416,35 +416,50 @@ export const GLDZM_FEATURES = [
   "dzm_zd_entr", // GBDU
 ] as const;
 
+/** The fields of CountMatrixFeatures in IBSI's table order (GLDZM uses the first 16, NGLDM all 17). */
+const COUNT_MATRIX_FEATURE_ORDER = [
+  "smallEmphasis",
+  "largeEmphasis",
+  "lowGreyEmphasis",
+  "highGreyEmphasis",
+  "smallLowGreyEmphasis",
+  "smallHighGreyEmphasis",
+  "largeLowGreyEmphasis",
+  "largeHighGreyEmphasis",
+  "greyNonUniformity",
+  "greyNonUniformityNorm",
+  "countNonUniformity",
+  "countNonUniformityNorm",
+  "percentage",
+  "greyVariance",
+  "countVariance",
+  "entropy",
+  "energy",
+] as const satisfies readonly (keyof CountMatrixFeatures)[];
+
+/**
+ * The aggregated count-matrix features named `<tag>_<aggregation>`, `tags[q]` naming the q-th field of
+ * COUNT_MATRIX_FEATURE_ORDER.
+ */
+export function namedCountMatrixFeatures(
+  ms: readonly CountMatrix[],
+  aggregation: ZoneAggregation,
+  tags: readonly string[],
+): FeatureValues {
+  const f = aggregateCountMatrixFeatures(ms, aggregation);
+  const out: FeatureValues = {};
+  tags.forEach((name, q) => {
+    out[`${name}_${aggregation}`] = f[COUNT_MATRIX_FEATURE_ORDER[q]!];
+  });
+  return out;
+}
+
 /** GLDZM features named by tag with the aggregation suffix, e.g. `dzm_sde_2D`. */
 export function gldzmFeaturesFromMatrices(
   ms: readonly CountMatrix[],
   aggregation: ZoneAggregation,
 ): FeatureValues {
-  const f = aggregateCountMatrixFeatures(ms, aggregation);
-  const vals = [
-    f.smallEmphasis,
-    f.largeEmphasis,
-    f.lowGreyEmphasis,
-    f.highGreyEmphasis,
-    f.smallLowGreyEmphasis,
-    f.smallHighGreyEmphasis,
-    f.largeLowGreyEmphasis,
-    f.largeHighGreyEmphasis,
-    f.greyNonUniformity,
-    f.greyNonUniformityNorm,
-    f.countNonUniformity,
-    f.countNonUniformityNorm,
-    f.percentage,
-    f.greyVariance,
-    f.countVariance,
-    f.entropy,
-  ];
-  const out: FeatureValues = {};
-  GLDZM_FEATURES.forEach((name, q) => {
-    out[`${name}_${aggregation}`] = vals[q]!;
-  });
-  return out;
+  return namedCountMatrixFeatures(ms, aggregation, GLDZM_FEATURES);
 }
 
 /**

@@ -20,6 +20,7 @@ import {
   ZF,
   allLevels,
   checkRoi,
+  columnValues,
   nanMean,
   presentLevels,
   textureSettings,
@@ -198,8 +199,7 @@ export function glrlmFeatures(roi: DiscretisedRoi, settings?: Partial<TextureSet
     P = merged;
     nMat = 1;
   }
-  const jv = new Float64Array(Nr);
-  for (let r = 0; r < Nr; r++) jv[r] = r + 1;
+  const jv = columnValues(Nr);
   const rowSum = new Float64Array(m);
   const colSum = new Float64Array(Nr);
   const vals = new Float64Array(Math.max(nMat, 1) * N_ZF);
@@ -271,8 +271,7 @@ export function ibsiGlrlm(roi: DiscretisedRoi, options: IbsiGlrlmOptions): Featu
   const twoD = !agg.startsWith("3D");
   const dirs = ibsiDirections(twoD, 1);
   const nd = dirs.length / 3;
-  const jv = new Float64Array(Nr);
-  for (let r = 0; r < Nr; r++) jv[r] = r + 1;
+  const jv = columnValues(Nr);
   const rowSum = new Float64Array(m);
   const colSum = new Float64Array(Nr);
   const vec = new Float64Array(N_ZF);

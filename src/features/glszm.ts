@@ -11,16 +11,17 @@
 import { InputError } from "../errors.js";
 import { ibsiNeighbourhood, pyradiomicsAngles } from "./directions.js";
 import {
-  EPS,
   N_ZF,
   type PaddedGrid,
   type PresentLevels,
   ZF,
   allLevels,
   checkRoi,
+  columnValues,
   linearOffsets,
   padGrid,
   presentLevels,
+  pyradiomicsZoneFeatures,
   textureSettings,
   zoneFeatures,
 } from "./texture-util.js";
@@ -152,28 +153,7 @@ export function glszmMatrix(roi: DiscretisedRoi, settings?: Partial<TextureSetti
 /** PyRadiomics GLSZM features (16, `original_glszm_<Name>` without prefix). */
 export function glszmFeatures(roi: DiscretisedRoi, settings?: Partial<TextureSettings>): FeatureValues {
   const mat = glszmMatrix(roi, settings);
-  const m = mat.greyLevels.length;
-  const cols = mat.maxZoneSize;
-  const jv = new Float64Array(cols);
-  for (let c = 0; c < cols; c++) jv[c] = c + 1;
-  const vals = new Float64Array(N_ZF);
-  zoneFeatures(
-    mat.counts,
-    0,
-    m,
-    cols,
-    mat.greyLevels,
-    jv,
-    Number.NaN,
-    EPS,
-    new Float64Array(m),
-    new Float64Array(cols),
-    vals,
-    0,
-  );
-  const out: FeatureValues = {};
-  for (const [name, slot] of PYRAD_SLOTS) out[name] = vals[slot]!;
-  return out;
+  return pyradiomicsZoneFeatures(mat.counts, mat.greyLevels, mat.maxZoneSize, PYRAD_SLOTS).features;
 }
 
 // ---------------------------------------------------------------------------------------------------
@@ -224,8 +204,7 @@ export function ibsiGlszm(roi: DiscretisedRoi, options: IbsiGlszmOptions): Featu
   const nz = agg === "2D" ? roi.size[2] : 1;
   const P = new Float64Array(nz * m * cols);
   fillMatrix(z, lv, cols, P, agg === "2D" ? 1 : 0);
-  const jv = new Float64Array(cols);
-  for (let c = 0; c < cols; c++) jv[c] = c + 1;
+  const jv = columnValues(cols);
   const rowSum = new Float64Array(m);
   const colSum = new Float64Array(cols);
   const vec = new Float64Array(N_ZF);

@@ -286,31 +286,12 @@ export function spatialAutocorrelationGrid(
   spacing: Vec3,
 ): { moransI: number; gearysC: number } {
   const [nx, ny, nz] = size;
-  // bounding box of the mask
-  let x0 = nx;
-  let y0 = ny;
-  let z0 = nz;
-  let x1 = -1;
-  let y1 = -1;
-  let z1 = -1;
-  let n = 0;
+  const box = nonZeroBox(mask, size);
+  const n = box ? box.count : 0;
+  if (!box || n < 2) return { moransI: Number.NaN, gearysC: Number.NaN };
+  const { x0, y0, z0, x1, y1, z1 } = box;
   let sum = 0;
-  for (let k = 0, p = 0; k < nz; k++) {
-    for (let j = 0; j < ny; j++) {
-      for (let i = 0; i < nx; i++, p++) {
-        if (!mask[p]) continue;
-        n++;
-        sum += values[p]!;
-        if (i < x0) x0 = i;
-        if (i > x1) x1 = i;
-        if (j < y0) y0 = j;
-        if (j > y1) y1 = j;
-        if (k < z0) z0 = k;
-        if (k > z1) z1 = k;
-      }
-    }
-  }
-  if (n < 2) return { moransI: Number.NaN, gearysC: Number.NaN };
+  for (let p = 0; p < nx * ny * nz; p++) if (mask[p]) sum += values[p]!;
   const mean = sum / n;
   const bx = x1 - x0 + 1;
   const by = y1 - y0 + 1;

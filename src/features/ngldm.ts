@@ -13,7 +13,7 @@ import { EmptyRoiError, InputError } from "../errors.js";
 import {
   type CountMatrix,
   type ZoneAggregation,
-  aggregateCountMatrixFeatures,
+  namedCountMatrixFeatures,
   checkAggregation,
   checkRoiGrid,
 } from "./gldzm.js";
@@ -130,31 +130,7 @@ export function ngldmFeaturesFromMatrices(
   ms: readonly CountMatrix[],
   aggregation: ZoneAggregation,
 ): FeatureValues {
-  const f = aggregateCountMatrixFeatures(ms, aggregation);
-  const vals = [
-    f.smallEmphasis,
-    f.largeEmphasis,
-    f.lowGreyEmphasis,
-    f.highGreyEmphasis,
-    f.smallLowGreyEmphasis,
-    f.smallHighGreyEmphasis,
-    f.largeLowGreyEmphasis,
-    f.largeHighGreyEmphasis,
-    f.greyNonUniformity,
-    f.greyNonUniformityNorm,
-    f.countNonUniformity,
-    f.countNonUniformityNorm,
-    f.percentage,
-    f.greyVariance,
-    f.countVariance,
-    f.entropy,
-    f.energy,
-  ];
-  const out: FeatureValues = {};
-  NGLDM_FEATURES.forEach((name, q) => {
-    out[`${name}_${aggregation}`] = vals[q]!;
-  });
-  return out;
+  return namedCountMatrixFeatures(ms, aggregation, NGLDM_FEATURES);
 }
 
 /**

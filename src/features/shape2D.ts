@@ -27,6 +27,9 @@ export const SHAPE2D_FEATURES = [
   "Elongation",
 ] as const;
 
+/** The deprecated PyRadiomics shape2D feature (computed only on request). */
+export const SHAPE2D_DEPRECATED_FEATURES = ["SphericalDisproportion"] as const;
+
 export interface Shape2DOptions {
   /** Also compute the deprecated SphericalDisproportion. */
   includeDeprecated?: boolean;

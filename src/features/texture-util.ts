@@ -6,7 +6,7 @@
 
 import { EmptyRoiError, InputError } from "../errors.js";
 import type { Vec3 } from "../image/volume.js";
-import type { DiscretisedRoi, TextureSettings } from "./types.js";
+import type { DiscretisedRoi, FeatureValues, TextureSettings } from "./types.js";
 import { DEFAULT_TEXTURE_SETTINGS } from "./types.js";
 
 /** numpy.spacing(1): the epsilon PyRadiomics adds inside logarithms and denominators. */
@@ -195,6 +195,45 @@ export const ZF = {
   longHighGl: 15,
 } as const;
 export const N_ZF = 16;
+
+/** The column values j = 1, 2, ..., n of a count matrix (run length, zone size, dependence count). */
+export function columnValues(n: number): Float64Array {
+  const jv = new Float64Array(n);
+  for (let c = 0; c < n; c++) jv[c] = c + 1;
+  return jv;
+}
+
+/**
+ * PyRadiomics features of one nRows x nCols count matrix P (rows = `greyLevels`, column c = c + 1; the
+ * percentage from sum_j j P.j; entropy epsilon numpy.spacing(1)), named by `slots` (name, ZF slot).
+ * Also returns the whole ZF vector.
+ */
+export function pyradiomicsZoneFeatures(
+  P: Float64Array,
+  greyLevels: ArrayLike<number>,
+  nCols: number,
+  slots: ReadonlyArray<[string, number]>,
+): { features: FeatureValues; vals: Float64Array } {
+  const m = greyLevels.length;
+  const vals = new Float64Array(N_ZF);
+  zoneFeatures(
+    P,
+    0,
+    m,
+    nCols,
+    greyLevels,
+    columnValues(nCols),
+    Number.NaN,
+    EPS,
+    new Float64Array(m),
+    new Float64Array(nCols),
+    vals,
+    0,
+  );
+  const features: FeatureValues = {};
+  for (const [name, slot] of slots) features[name] = vals[slot]!;
+  return { features, vals };
+}
 
 /**
  * Fills out[o .. o+15] with the ZF features of the nRows x nCols count matrix P[base + r * nCols + c].

@@ -5,7 +5,14 @@
 
 import { Gunzip, gunzipSync, gzipSync, inflateSync } from "fflate";
 import { FormatError } from "../errors.js";
-import { type DataType, type Volume, type VoxelArray, allocate, bytesPerVoxel } from "../image/volume.js";
+import {
+  type DataType,
+  type Mat3,
+  type Volume,
+  type VoxelArray,
+  allocate,
+  bytesPerVoxel,
+} from "../image/volume.js";
 
 /** True when the bytes start with the gzip magic (1f 8b). */
 export function isGzip(bytes: Uint8Array): boolean {
@@ -72,13 +79,7 @@ export function fflateGunzip(bytes: Uint8Array): Uint8Array {
   if (members === 1) {
     throw new Error(`length mismatch (trailer says ${isize} bytes, data has ${total})`);
   }
-  const out = new Uint8Array(total);
-  let p = 0;
-  for (const c of chunks) {
-    out.set(c, p);
-    p += c.length;
-  }
-  return out;
+  return concatBytes(chunks);
 }
 
 /**
@@ -298,6 +299,12 @@ export function fmtNumber(x: number): string {
 
 /** Loads a detached data file named in a header, relative to the header. Returns its bytes. */
 export type DataFileLoader = (name: string) => Uint8Array;
+
+/** The row-major direction matrix whose columns are the three axis directions. */
+export function directionFromColumns(cols: readonly (readonly number[])[]): Mat3 {
+  const [a, b, c] = cols as [readonly number[], readonly number[], readonly number[]];
+  return [a[0]!, b[0]!, c[0]!, a[1]!, b[1]!, c[1]!, a[2]!, b[2]!, c[2]!];
+}
 
 /** 3x3 row-major determinant. */
 export function det3(m: readonly number[]): number {

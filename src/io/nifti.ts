@@ -35,6 +35,7 @@ import {
   type DataFileLoader,
   type Gunzipper,
   concatBytes,
+  directionFromColumns,
   decodeVoxels,
   encodeVoxels,
   gunzip,
@@ -418,17 +419,7 @@ export function niftiGeometry(
       const n = Math.hypot(v[0], v[1], v[2]);
       cols.push(n > 0 ? [v[0] / n, v[1] / n, v[2] / n] : v);
     }
-    direction = [
-      cols[0]![0],
-      cols[1]![0],
-      cols[2]![0],
-      cols[0]![1],
-      cols[1]![1],
-      cols[2]![1],
-      cols[0]![2],
-      cols[1]![2],
-      cols[2]![2],
-    ];
+    direction = directionFromColumns(cols);
   }
   return { size, spacing, origin, direction, transform: chosen ? chosen.from : "none" };
 }

@@ -27,6 +27,7 @@ import {
   asciiToBytes,
   bytesToLatin1,
   concatBytes,
+  directionFromColumns,
   decodeVoxels,
   encodeVoxels,
   fmtNumber,
@@ -407,17 +408,7 @@ export function parseNrrd(bytes: Uint8Array, opts: NrrdReadOptions = {}): Volume
   }
   while (cols.length < 3) cols.push([0, 0, 1]);
   // (+ 0 turns negative zeros into zeros)
-  const direction = [
-    cols[0]![0],
-    cols[1]![0],
-    cols[2]![0],
-    cols[0]![1],
-    cols[1]![1],
-    cols[2]![1],
-    cols[0]![2],
-    cols[1]![2],
-    cols[2]![2],
-  ].map((x) => x + 0) as Mat3;
+  const direction = directionFromColumns(cols).map((x) => x + 0) as Mat3;
 
   if (f.has("space origin")) {
     const o = parseVector(f.get("space origin")!, "space origin", source);

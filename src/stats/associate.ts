@@ -112,6 +112,22 @@ function targetOf(table: Table, name: string, options: AssociateOptions): Target
   return { type, values: Float64Array.from(f.codes), codes: f.codes, levels: f.levels };
 }
 
+/** One result row; pAdjusted is filled in once every feature is tested. */
+function row(
+  feature: string,
+  test: string,
+  role: "primary" | "secondary",
+  n: number,
+  statistic: number,
+  p: number,
+  effectSize: number,
+  effectName: string,
+  note = "",
+): AssociationRow {
+  return { feature, test, role, statistic, p, pAdjusted: Number.NaN, effectSize, effectName, n, note };
+}
+
+/** A row for a test that could not be run, with the reason. */
 function emptyRow(
   feature: string,
   test: string,
@@ -119,18 +135,33 @@ function emptyRow(
   n: number,
   note: string,
 ): AssociationRow {
-  return {
-    feature,
-    test,
-    role,
-    statistic: Number.NaN,
-    p: Number.NaN,
-    pAdjusted: Number.NaN,
-    effectSize: Number.NaN,
-    effectName: "",
-    n,
-    note,
-  };
+  return row(feature, test, role, n, Number.NaN, Number.NaN, Number.NaN, "", note);
+}
+
+/** A test's statistic, p-value, effect size and the effect size's name. */
+type TestStats = [statistic: number, p: number, effectSize: number, effectName: string];
+
+/**
+ * The rows of a primary test and, when `secondary`, its secondary test; when `note` is not empty the
+ * tests cannot run and both rows are empty with that note.
+ */
+function testPair(
+  name: string,
+  n: number,
+  secondary: boolean,
+  tests: [string, string],
+  note: string,
+  primaryStats: () => TestStats,
+  secondaryStats: () => TestStats,
+): AssociationRow[] {
+  if (note) {
+    const rows = [emptyRow(name, tests[0], "primary", n, note)];
+    if (secondary) rows.push(emptyRow(name, tests[1], "secondary", n, note));
+    return rows;
+  }
+  const rows = [row(name, tests[0], "primary", n, ...primaryStats())];
+  if (secondary) rows.push(row(name, tests[1], "secondary", n, ...secondaryStats()));
+  return rows;
 }
 
 /** Contingency table of two code arrays (levels 0..r-1, 0..c-1), dropping empty rows/columns. */
@@ -169,120 +200,62 @@ function testFeature(
       const pos: number[] = [];
       const neg: number[] = [];
       for (let k = 0; k < n; k++) (target.codes[keep[k]] === 1 ? pos : neg).push(xv[k]);
-      if (pos.length < 2 || neg.length < 2 || constant) {
-        const note = constant ? "constant feature" : "fewer than 2 values in a class";
-        rows.push(emptyRow(name, "mann-whitney", "primary", n, note));
-        if (secondary) rows.push(emptyRow(name, "welch-t", "secondary", n, note));
-        return rows;
-      }
-      const mw = mannWhitneyU(pos, neg);
-      rows.push({
-        feature: name,
-        test: "mann-whitney",
-        role: "primary",
-        statistic: mw.U,
-        p: mw.p,
-        pAdjusted: Number.NaN,
-        effectSize: mw.auc,
-        effectName: "auc",
+      const few = pos.length < 2 || neg.length < 2;
+      return testPair(
+        name,
         n,
-        note: "",
-      });
-      if (secondary) {
-        const w = welchTTest(pos, neg);
-        rows.push({
-          feature: name,
-          test: "welch-t",
-          role: "secondary",
-          statistic: w.t,
-          p: w.p,
-          pAdjusted: Number.NaN,
-          effectSize: w.cohensD,
-          effectName: "cohens_d",
-          n,
-          note: "",
-        });
-      }
-      return rows;
+        secondary,
+        ["mann-whitney", "welch-t"],
+        constant ? "constant feature" : few ? "fewer than 2 values in a class" : "",
+        () => {
+          const mw = mannWhitneyU(pos, neg);
+          return [mw.U, mw.p, mw.auc, "auc"];
+        },
+        () => {
+          const w = welchTTest(pos, neg);
+          return [w.t, w.p, w.cohensD, "cohens_d"];
+        },
+      );
     }
     if (target.type === "categorical") {
       const codes = Int32Array.from(keep, (i) => target.codes[i]);
       const counts = new Int32Array(target.levels.length);
       for (const c of codes) counts[c]++;
       const groups = Array.from(counts).filter((c) => c > 0).length;
-      if (groups < 2 || constant || n <= groups) {
-        const note = constant ? "constant feature" : "fewer than 2 classes with values";
-        rows.push(emptyRow(name, "kruskal-wallis", "primary", n, note));
-        if (secondary) rows.push(emptyRow(name, "anova", "secondary", n, note));
-        return rows;
-      }
-      const kw = kruskalCodes(xv, codes, target.levels.length);
-      rows.push({
-        feature: name,
-        test: "kruskal-wallis",
-        role: "primary",
-        statistic: kw.H,
-        p: kw.p,
-        pAdjusted: Number.NaN,
-        effectSize: kw.epsilonSquared,
-        effectName: "epsilon_squared",
+      const few = groups < 2 || n <= groups;
+      return testPair(
+        name,
         n,
-        note: "",
-      });
-      if (secondary) {
-        const a = oneWayAnova(xv, codes, target.levels.length);
-        rows.push({
-          feature: name,
-          test: "anova",
-          role: "secondary",
-          statistic: a.F,
-          p: a.p,
-          pAdjusted: Number.NaN,
-          effectSize: a.etaSquared,
-          effectName: "eta_squared",
-          n,
-          note: "",
-        });
-      }
-      return rows;
+        secondary,
+        ["kruskal-wallis", "anova"],
+        constant ? "constant feature" : few ? "fewer than 2 classes with values" : "",
+        () => {
+          const kw = kruskalCodes(xv, codes, target.levels.length);
+          return [kw.H, kw.p, kw.epsilonSquared, "epsilon_squared"];
+        },
+        () => {
+          const a = oneWayAnova(xv, codes, target.levels.length);
+          return [a.F, a.p, a.etaSquared, "eta_squared"];
+        },
+      );
     }
     // continuous target
     const yv = Float64Array.from(keep, (i) => target.values[i]);
-    if (n < 3 || constant) {
-      const note = constant ? "constant feature" : "fewer than 3 complete pairs";
-      rows.push(emptyRow(name, "spearman", "primary", n, note));
-      if (secondary) rows.push(emptyRow(name, "pearson", "secondary", n, note));
-      return rows;
-    }
-    const s = spearman(xv, yv);
-    rows.push({
-      feature: name,
-      test: "spearman",
-      role: "primary",
-      statistic: s.r,
-      p: s.p,
-      pAdjusted: Number.NaN,
-      effectSize: s.r,
-      effectName: "rho",
+    return testPair(
+      name,
       n,
-      note: "",
-    });
-    if (secondary) {
-      const pr = pearson(xv, yv);
-      rows.push({
-        feature: name,
-        test: "pearson",
-        role: "secondary",
-        statistic: pr.r,
-        p: pr.p,
-        pAdjusted: Number.NaN,
-        effectSize: pr.r,
-        effectName: "r",
-        n,
-        note: "",
-      });
-    }
-    return rows;
+      secondary,
+      ["spearman", "pearson"],
+      constant ? "constant feature" : n < 3 ? "fewer than 3 complete pairs" : "",
+      () => {
+        const s = spearman(xv, yv);
+        return [s.r, s.p, s.r, "rho"];
+      },
+      () => {
+        const pr = pearson(xv, yv);
+        return [pr.r, pr.p, pr.r, "r"];
+      },
+    );
   }
   // categorical feature
   const fcodes = Int32Array.from(keep, (i) => fx!.codes[i]);
@@ -297,36 +270,10 @@ function testFeature(
       const g0: number[] = [];
       for (let k = 0; k < n; k++) (fcodes[k] === lv[1] ? g1 : g0).push(yv[k]);
       const mw = mannWhitneyU(g1, g0);
-      return [
-        {
-          feature: name,
-          test: "mann-whitney",
-          role: "primary",
-          statistic: mw.U,
-          p: mw.p,
-          pAdjusted: Number.NaN,
-          effectSize: mw.auc,
-          effectName: "auc",
-          n,
-          note: "",
-        },
-      ];
+      return [row(name, "mann-whitney", "primary", n, mw.U, mw.p, mw.auc, "auc")];
     }
     const kw = kruskalCodes(yv, fcodes, nLevels);
-    return [
-      {
-        feature: name,
-        test: "kruskal-wallis",
-        role: "primary",
-        statistic: kw.H,
-        p: kw.p,
-        pAdjusted: Number.NaN,
-        effectSize: kw.epsilonSquared,
-        effectName: "epsilon_squared",
-        n,
-        note: "",
-      },
-    ];
+    return [row(name, "kruskal-wallis", "primary", n, kw.H, kw.p, kw.epsilonSquared, "epsilon_squared")];
   }
   const tcodes = Int32Array.from(keep, (i) => target.codes[i]);
   const tab = crossTab(fcodes, tcodes, nLevels, target.levels.length);
@@ -335,47 +282,12 @@ function testFeature(
   const chi = chiSquareTest(tab);
   if (tab.length === 2 && tab[0].length === 2) {
     const f = fisherExact(tab);
-    rows.push({
-      feature: name,
-      test: "fisher",
-      role: "primary",
-      statistic: f.sampleOddsRatio,
-      p: f.p,
-      pAdjusted: Number.NaN,
-      effectSize: f.oddsRatio,
-      effectName: "odds_ratio",
-      n,
-      note: "",
-    });
+    rows.push(row(name, "fisher", "primary", n, f.sampleOddsRatio, f.p, f.oddsRatio, "odds_ratio"));
     if (secondary)
-      rows.push({
-        feature: name,
-        test: "chi-square",
-        role: "secondary",
-        statistic: chi.statistic,
-        p: chi.p,
-        pAdjusted: Number.NaN,
-        effectSize: chi.cramersV,
-        effectName: "cramers_v",
-        n,
-        note: "",
-      });
+      rows.push(row(name, "chi-square", "secondary", n, chi.statistic, chi.p, chi.cramersV, "cramers_v"));
     return rows;
   }
-  return [
-    {
-      feature: name,
-      test: "chi-square",
-      role: "primary",
-      statistic: chi.statistic,
-      p: chi.p,
-      pAdjusted: Number.NaN,
-      effectSize: chi.cramersV,
-      effectName: "cramers_v",
-      n,
-      note: "",
-    },
-  ];
+  return [row(name, "chi-square", "primary", n, chi.statistic, chi.p, chi.cramersV, "cramers_v")];
 }
 
 /** Test every feature of `table` against its `target` column; see the module comment for the tests. */

@@ -13,6 +13,7 @@
  */
 import { InputError } from "../errors.js";
 import { rankAverage } from "./ranks.js";
+import { pearsonRatio } from "./univariate.js";
 
 export type CorrelationMethod = "pearson" | "spearman";
 
@@ -27,27 +28,9 @@ export interface CorrelationMatrix {
   variance: Float64Array;
 }
 
+/** Pearson's r of one pair of columns; NaN when it is not finite. */
 function pairStats(x: ArrayLike<number>, y: ArrayLike<number>): number {
-  const n = x.length;
-  let mx = 0;
-  let my = 0;
-  for (let i = 0; i < n; i++) {
-    mx += x[i];
-    my += y[i];
-  }
-  mx /= n;
-  my /= n;
-  let sxx = 0;
-  let syy = 0;
-  let sxy = 0;
-  for (let i = 0; i < n; i++) {
-    const a = x[i] - mx;
-    const b = y[i] - my;
-    sxx += a * a;
-    syy += b * b;
-    sxy += a * b;
-  }
-  const r = sxy / Math.sqrt(sxx * syy);
+  const r = pearsonRatio(x, y);
   return Number.isFinite(r) ? Math.max(-1, Math.min(1, r)) : Number.NaN;
 }
 

@@ -138,6 +138,40 @@ const ERF_Q = [
   0.00233520497626869185,
 ];
 
+/**
+ * Cody's rational function as his Fortran evaluates it: with k = d.length (c has k + 1 coefficients),
+ * num = c[k] x, den = x, then k - 1 times num = (num + c[i]) x, den = (den + d[i]) x; the result is
+ * scale * (num + c[k-1]) / (den + d[k-1]).
+ */
+function codyRatio(c: readonly number[], d: readonly number[], x: number, scale = 1): number {
+  const k = d.length;
+  let num = c[k]! * x;
+  let den = x;
+  for (let i = 0; i < k - 1; i++) {
+    num = (num + c[i]!) * x;
+    den = (den + d[i]!) * x;
+  }
+  return (scale * (num + c[k - 1]!)) / (den + d[k - 1]!);
+}
+
+/**
+ * The scaled tail of Cody's erfc / ANORM: codyRatio(c, d, y) up to `split`, beyond it the asymptotic form
+ * (k - z codyRatio(p, q, z)) / y with z = 1 / y^2.
+ */
+function codyTail(
+  y: number,
+  split: number,
+  c: readonly number[],
+  d: readonly number[],
+  p: readonly number[],
+  q: readonly number[],
+  k: number,
+): number {
+  if (y <= split) return codyRatio(c, d, y);
+  const z = 1 / (y * y);
+  return (k - codyRatio(p, q, z, z)) / y;
+}
+
 /** exp(-y^2) * r with exp(-y^2) split as exp(-h^2) exp(-(y-h)(y+h)), h = trunc(16 y)/16 (exact square). */
 function expNegSquare(y: number, r: number): number {
   const h = Math.trunc(y * 16) / 16;
@@ -148,39 +182,13 @@ function expNegSquare(y: number, r: number): number {
 /** erfc(y) for y > 0.46875 (Cody's second and third intervals). */
 function erfcLarge(y: number): number {
   if (y >= 27.3) return 0; // below the smallest subnormal
-  let r: number;
-  if (y <= 4) {
-    let num = ERF_C[8] * y;
-    let den = y;
-    for (let i = 0; i < 7; i++) {
-      num = (num + ERF_C[i]) * y;
-      den = (den + ERF_D[i]) * y;
-    }
-    r = (num + ERF_C[7]) / (den + ERF_D[7]);
-  } else {
-    const z = 1 / (y * y);
-    let num = ERF_P[5] * z;
-    let den = z;
-    for (let i = 0; i < 4; i++) {
-      num = (num + ERF_P[i]) * z;
-      den = (den + ERF_Q[i]) * z;
-    }
-    r = (z * (num + ERF_P[4])) / (den + ERF_Q[4]);
-    r = (INV_SQRT_PI - r) / y;
-  }
-  return expNegSquare(y, r);
+  return expNegSquare(y, codyTail(y, 4, ERF_C, ERF_D, ERF_P, ERF_Q, INV_SQRT_PI));
 }
 
 /** erf(x) for |x| <= 0.46875. */
 function erfSmall(x: number): number {
   const z = x * x;
-  let num = ERF_A[4] * z;
-  let den = z;
-  for (let i = 0; i < 3; i++) {
-    num = (num + ERF_A[i]) * z;
-    den = (den + ERF_B[i]) * z;
-  }
-  return (x * (num + ERF_A[3])) / (den + ERF_B[3]);
+  return codyRatio(ERF_A, ERF_B, z, x);
 }
 
 /** Error function. */
@@ -227,26 +235,7 @@ const NRM_Q = [
 /** P(Z > y) for y >= 0.66291 (the smaller tail), Cody's ANORM. */
 function normalTailLarge(y: number): number {
   if (y > 40) return 0;
-  let r: number;
-  if (y <= 5.656854249492380195) {
-    let num = NRM_C[8] * y;
-    let den = y;
-    for (let i = 0; i < 7; i++) {
-      num = (num + NRM_C[i]) * y;
-      den = (den + NRM_D[i]) * y;
-    }
-    r = (num + NRM_C[7]) / (den + NRM_D[7]);
-  } else {
-    const z = 1 / (y * y);
-    let num = NRM_P[5] * z;
-    let den = z;
-    for (let i = 0; i < 4; i++) {
-      num = (num + NRM_P[i]) * z;
-      den = (den + NRM_Q[i]) * z;
-    }
-    r = (z * (num + NRM_P[4])) / (den + NRM_Q[4]);
-    r = (INV_SQRT_2PI - r) / y;
-  }
+  const r = codyTail(y, 5.656854249492380195, NRM_C, NRM_D, NRM_P, NRM_Q, INV_SQRT_2PI);
   const h = Math.trunc(y * 16) / 16;
   const del = (y - h) * (y + h);
   return Math.exp(-h * h * 0.5) * Math.exp(-del * 0.5) * r;
@@ -255,13 +244,7 @@ function normalTailLarge(y: number): number {
 /** Phi(z) - 1/2 for |z| <= 0.66291. */
 function normalCentral(z: number): number {
   const zz = z * z;
-  let num = NRM_A[4] * zz;
-  let den = zz;
-  for (let i = 0; i < 3; i++) {
-    num = (num + NRM_A[i]) * zz;
-    den = (den + NRM_B[i]) * zz;
-  }
-  return (z * (num + NRM_A[3])) / (den + NRM_B[3]);
+  return codyRatio(NRM_A, NRM_B, zz, z);
 }
 
 /** Standard normal density. */

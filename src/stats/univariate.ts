@@ -309,8 +309,11 @@ export interface CorrelationResult {
   n: number;
 }
 
-/** Pearson's r of two equal-length arrays (two-pass, centred). NaN when a variable is constant. */
-export function pearsonR(x: ArrayLike<number>, y: ArrayLike<number>): number {
+/**
+ * sxy / sqrt(sxx syy) of two equal-length arrays from two-pass centred sums, not clamped: NaN when a
+ * variable is constant (and +-Infinity if sxx syy underflows).
+ */
+export function pearsonRatio(x: ArrayLike<number>, y: ArrayLike<number>): number {
   const n = x.length;
   let mx = 0;
   let my = 0;
@@ -330,8 +333,12 @@ export function pearsonR(x: ArrayLike<number>, y: ArrayLike<number>): number {
     syy += dy * dy;
     sxy += dx * dy;
   }
-  const r = sxy / Math.sqrt(sxx * syy);
-  return Math.max(-1, Math.min(1, r));
+  return sxy / Math.sqrt(sxx * syy);
+}
+
+/** Pearson's r of two equal-length arrays (two-pass, centred). NaN when a variable is constant. */
+export function pearsonR(x: ArrayLike<number>, y: ArrayLike<number>): number {
+  return Math.max(-1, Math.min(1, pearsonRatio(x, y)));
 }
 
 /** p-value of a correlation coefficient from t = r sqrt(df / (1 - r^2)), df = n - 2. */

@@ -1,5 +1,4 @@
 import assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import {
   FIRST_ORDER_FEATURES,
@@ -8,97 +7,24 @@ import {
   percentileSorted,
 } from "../../src/features/firstorder.js";
 import { discretisePyRadiomics } from "../../src/image/discretise.js";
-import { ibsiCompare, ibsiReferences } from "../helpers/ibsi.js";
-import { selectLabel } from "../../src/image/geometry.js";
-import { readImage } from "../../src/io/read.js";
-import { dataPath, skipUnlessData } from "../helpers/data.js";
-
-// ---- reference tables ----------------------------------------------------------------------------
-
-function splitCsvLine(line: string): string[] {
-  const out: string[] = [];
-  let cur = "";
-  let q = false;
-  for (let i = 0; i < line.length; i++) {
-    const c = line[i]!;
-    if (q) {
-      if (c === '"') {
-        if (line[i + 1] === '"') {
-          cur += '"';
-          i++;
-        } else q = false;
-      } else cur += c;
-    } else if (c === '"') q = true;
-    else if (c === ",") {
-      out.push(cur);
-      cur = "";
-    } else cur += c;
-  }
-  out.push(cur);
-  return out;
-}
-
-/** Baseline CSV: column name -> (row name -> cell). */
-function readBaseline(file: string): Map<string, Map<string, string>> {
-  const lines = readFileSync(dataPath("pyradiomics", "baseline", file)!, "utf8")
-    .split("\n")
-    .filter(Boolean);
-  const head = splitCsvLine(lines[0]!);
-  const cols = new Map<string, Map<string, string>>();
-  for (let c = 1; c < head.length; c++) cols.set(head[c]!, new Map());
-  for (const line of lines.slice(1)) {
-    const cells = splitCsvLine(line);
-    for (let c = 1; c < head.length; c++) cols.get(head[c]!)!.set(cells[0]!, cells[c]!);
-  }
-  return cols;
-}
-
-/** current/<case>.csv: feature -> value. */
-function readCurrent(file: string): Map<string, number> {
-  const lines = readFileSync(dataPath("pyradiomics", "current", file)!, "utf8")
-    .split("\n")
-    .filter(Boolean);
-  const out = new Map<string, number>();
-  for (const l of lines.slice(1)) {
-    const [k, v] = splitCsvLine(l);
-    if (k!.startsWith("original_")) out.set(k!, Number(v));
-  }
-  return out;
-}
-
-const relErr = (got: number, want: number) =>
-  want === 0 ? Math.abs(got) : Math.abs(got - want) / Math.abs(want);
-
-/** Compares ours against reference values; prints every miss and returns the max relative error. */
-function compareAll(
-  label: string,
-  ours: Record<string, number>,
-  ref: (name: string) => number | undefined,
-  names: readonly string[],
-  tol: number,
-): number {
-  let maxErr = 0;
-  const misses: string[] = [];
-  for (const name of names) {
-    const want = ref(name);
-    assert.ok(want !== undefined && Number.isFinite(want), `${label}: no reference value for ${name}`);
-    const got = ours[name]!;
-    const e = relErr(got, want!);
-    const limit = want === 0 ? 1e-9 : tol;
-    if (!(e <= limit)) misses.push(`${label} ${name}: ours ${got} reference ${want} (rel. diff ${e})`);
-    if (e > maxErr) maxErr = e;
-  }
-  if (misses.length > 0) console.log(misses.join("\n"));
-  assert.deepEqual(misses, [], `${label}: ${misses.length} values differ`);
-  return maxErr;
-}
+import { skipUnlessData } from "../helpers/data.js";
+import { close, compareFamily, digitalPhantom } from "../helpers/ibsi.js";
+import {
+  assertFeaturesMatch,
+  baselineColumn,
+  caseFiles,
+  caseImage,
+  caseMask,
+  checkCurrentCases,
+} from "../helpers/pyradiomics.js";
 
 const TOL = 1e-10;
 
 /** ROI intensities and PyRadiomics levels (fixed bin width) of one label, in linear-index order. */
-function roiOf(imageFile: string, maskFile: string, label: number, binWidth: number) {
-  const img = readImage(dataPath("pyradiomics", imageFile)!);
-  const m = selectLabel(readImage(dataPath("pyradiomics", maskFile)!), label, maskFile);
+function roiOf(testCase: string, label: number, binWidth: number) {
+  const files = caseFiles(testCase);
+  const img = caseImage(files.image)!;
+  const m = caseMask(files.mask, label);
   const { levels } = discretisePyRadiomics(img.data, m.data, { binWidth });
   const n = m.data.reduce((s, v) => s + v, 0);
   const intensities = new Float64Array(n);
@@ -112,36 +38,19 @@ function roiOf(imageFile: string, maskFile: string, label: number, binWidth: num
   return { intensities, levels: lv, voxelVolume: sx * sy * sz };
 }
 
-/** A numeric setting from a baseline `diagnostics_Configuration_Settings` cell (Python dict repr). */
-function setting(settings: string, key: string, fallback: number): number {
-  const m = new RegExp(`'${key}': ([-0-9.e]+)`).exec(settings);
-  return m ? Number(m[1]) : fallback;
-}
-
 describe("firstorder vs PyRadiomics", () => {
   test("baseline_firstorder.csv default columns (brain1, breast1)", {
     skip: skipUnlessData("pyradiomics", "baseline", "baseline_firstorder.csv"),
   }, () => {
-    const base = readBaseline("baseline_firstorder.csv");
     let maxErr = 0;
     for (const c of ["brain1", "breast1"]) {
-      const col = base.get(c)!;
-      const settings = col.get("diagnostics_Configuration_Settings")!;
-      const binWidth = setting(settings, "binWidth", 25);
-      const voxelArrayShift = setting(settings, "voxelArrayShift", 0);
+      const col = baselineColumn("firstorder", c);
+      const binWidth = (col.settings.binWidth as number | undefined) ?? 25;
+      const voxelArrayShift = (col.settings.voxelArrayShift as number | undefined) ?? 0;
       assert.equal(voxelArrayShift, 2000, "the default baseline column uses voxelArrayShift 2000");
-      const roi = roiOf(`${c}_image.nrrd`, `${c}_label.nrrd`, 1, binWidth);
-      const ours = firstOrderFeatures({ ...roi, voxelArrayShift });
-      maxErr = Math.max(
-        maxErr,
-        compareAll(
-          `baseline ${c}`,
-          ours,
-          (n) => Number(col.get(`original_firstorder_${n}`)),
-          FIRST_ORDER_FEATURES,
-          TOL,
-        ),
-      );
+      const ours = firstOrderFeatures({ ...roiOf(c, 1, binWidth), voxelArrayShift });
+      const r = assertFeaturesMatch(`baseline ${c}`, ours, col.values, FIRST_ORDER_FEATURES, TOL);
+      maxErr = Math.max(maxErr, r.maxRel);
     }
     console.log(`firstorder vs baseline: max relative error ${maxErr.toExponential(2)}`);
   });
@@ -149,29 +58,9 @@ describe("firstorder vs PyRadiomics", () => {
   test("current PyRadiomics (brain1, breast1, prostate labels 1/7/8/9; binWidth 25, shift 0)", {
     skip: skipUnlessData("pyradiomics", "current", "prostate_label9_default.csv"),
   }, () => {
-    const cases: [string, string, string, number][] = [
-      ["brain1_image.nrrd", "brain1_label.nrrd", "brain1_default.csv", 1],
-      ["breast1_image.nrrd", "breast1_label.nrrd", "breast1_default.csv", 1],
-      ...[1, 7, 8, 9].map(
-        (l) =>
-          [
-            "prostate_phantom_subvolume.nrrd",
-            "prostate_phantom_subvolume-label.nrrd",
-            `prostate_label${l}_default.csv`,
-            l,
-          ] as [string, string, string, number],
-      ),
-    ];
-    let maxErr = 0;
-    for (const [image, mask, csv, label] of cases) {
-      const roi = roiOf(image, mask, label, 25);
-      const ours = firstOrderFeatures({ ...roi, voxelArrayShift: 0 });
-      const ref = readCurrent(csv);
-      maxErr = Math.max(
-        maxErr,
-        compareAll(csv, ours, (n) => ref.get(`original_firstorder_${n}`), FIRST_ORDER_FEATURES, TOL),
-      );
-    }
+    const maxErr = checkCurrentCases("firstorder", FIRST_ORDER_FEATURES, TOL, (c) =>
+      firstOrderFeatures({ ...roiOf(c.testCase, c.label, 25), voxelArrayShift: 0 }),
+    );
     console.log(`firstorder vs current PyRadiomics: max relative error ${maxErr.toExponential(2)}`);
   });
 });
@@ -201,8 +90,6 @@ describe("firstorder definitions and edge cases", () => {
       voxelVolume: 2,
       voxelArrayShift: 10,
     });
-    const close = (a: number, b: number) =>
-      assert.ok(Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b)), `${a} vs ${b}`);
     const mean = 3;
     const dev = [...x].map((v) => v - mean); // -2 -1 -1 0 4
     const m2 = dev.reduce((s, d) => s + d * d, 0) / 5; // 22/5
@@ -268,29 +155,15 @@ describe("IBSI intensity-based statistics", () => {
   test("digital phantom: every stat_* reference value matches", {
     skip: skipUnlessData("ibsi", "digital_phantom", "phantom.nii.gz"),
   }, () => {
-    const img = readImage(dataPath("ibsi", "digital_phantom", "phantom.nii.gz")!);
-    const m = selectLabel(readImage(dataPath("ibsi", "digital_phantom", "mask.nii.gz")!), 1);
+    const { image, mask } = digitalPhantom();
     const x: number[] = [];
-    for (let i = 0; i < m.data.length; i++) if (m.data[i]) x.push(img.data[i]!);
+    for (let i = 0; i < mask.data.length; i++) if (mask.data[i]) x.push(image.data[i]!);
     assert.equal(x.length, 74);
-    const ours = ibsiStatistics(x) as unknown as Record<string, number>;
-    const refs = ibsiReferences("digital_phantom").filter((r) => r.tag.startsWith("stat_"));
-    assert.equal(refs.length, 18);
-    const misses: string[] = [];
-    for (const r of refs) {
-      const got = ours[r.tag];
-      const { verdict, diff } = ibsiCompare(r.value, got!, r.tolerance);
-      if (verdict !== "match")
-        misses.push(`${r.tag}: ours ${got} reference ${r.value} (tol ${r.tolerance}, diff ${diff})`);
-    }
-    if (misses.length) console.log(misses.join("\n"));
-    assert.deepEqual(misses, []);
+    compareFamily("digital_phantom", "stat_", 18, ibsiStatistics(x));
   });
 
   test("definitions on a small set (excess kurtosis, medad, cov, qcod)", () => {
     const s = ibsiStatistics([1, 2, 2, 3, 7]);
-    const close = (a: number, b: number) =>
-      assert.ok(Math.abs(a - b) <= 1e-12 * Math.max(1, Math.abs(b)), `${a} vs ${b}`);
     const f = firstOrderFeatures({
       intensities: Float64Array.of(1, 2, 2, 3, 7),
       levels: Int32Array.of(1, 1, 1, 1, 1),

@@ -11,24 +11,16 @@ import {
 import { symmetricEigenvalues } from "../../src/features/texture-util.js";
 import type { DiscretisedRoi } from "../../src/features/types.js";
 import { EmptyRoiError, InputError } from "../../src/errors.js";
-import { dataPath, skipUnlessData } from "../helpers/data.js";
-import { ibsiCompare, ibsiReferences } from "../helpers/ibsi.js";
+import { skipUnlessData } from "../helpers/data.js";
+import { CONFIG_A_MATRIX_AGGREGATIONS, flatRoi, ibsiTextureTests, randomRoi } from "../helpers/ibsi.js";
 import {
-  BASELINE_CONFIG,
-  CURRENT_FILES,
   TEXTURE_CASES,
-  columnSettings,
-  compareFeatures,
-  formatMisses,
-  ibsiConfigARoi,
-  ibsiMisses,
-  ibsiPhantomRoi,
-  pyradiomicsBaseline,
+  assertMatrixDiff,
+  baselineMatrix,
   pyradiomicsCase,
-  pyradiomicsCurrent,
-  randomRoi,
-  readNpy,
-} from "../helpers/npy.js";
+  pyradiomicsFeatureTests,
+  reportSpeed,
+} from "../helpers/pyradiomics.js";
 
 /** Straightforward co-occurrence count with explicit bounds checks (independent of the padded-grid code). */
 function naiveGlcm(roi: DiscretisedRoi, angles: Int32Array, symmetric: boolean) {
@@ -113,10 +105,10 @@ describe("GLCM", () => {
   for (const c of TEXTURE_CASES) {
     it(`matrices equal PyRadiomics' ${c}_glcm.npy`, {
       skip: skipUnlessData("pyradiomics", "baseline", `${c}_glcm.npy`),
-    }, () => {
+    }, (t) => {
       const roi = pyradiomicsCase(c)!;
       const m = glcmMatrices(roi);
-      const exp = readNpy(dataPath("pyradiomics", "baseline", `${c}_glcm.npy`)!);
+      const exp = baselineMatrix(c, "glcm");
       const n = m.greyLevels.length;
       assert.deepEqual(exp.shape, [n, n, m.nAngles]);
       let maxDiff = 0;
@@ -131,75 +123,23 @@ describe("GLCM", () => {
             maxDiff = Math.max(maxDiff, d);
           }
       }
-      assert.ok(maxDiff < 1e-12, `${c}: max |expected - computed| = ${maxDiff}`);
+      assertMatrixDiff(t, c, "glcm", exp, maxDiff);
     });
   }
 
-  it("features equal the PyRadiomics baselines (default, 2d, FBN, combined, flatRegion)", {
-    skip: skipUnlessData("pyradiomics", "baseline", "baseline_glcm.csv"),
-  }, (t) => {
-    const cols = pyradiomicsBaseline("glcm").filter((c) => BASELINE_CONFIG.test(c.column));
-    assert.equal(cols.length, 10);
-    const report: string[] = [];
-    for (const col of cols) {
-      const { texture, caseOptions } = columnSettings(col.settings);
-      const roi = pyradiomicsCase(col.testCase, caseOptions);
-      assert.ok(roi, `case ${col.testCase} not found`);
-      const got = glcmFeatures(roi, texture);
-      assert.equal(col.values.size, 24);
-      const r = compareFeatures(got, col.values);
-      t.diagnostic(`${col.column}: max rel error ${r.maxRel.toExponential(2)}`);
-      if (r.misses.length) report.push(formatMisses(col.column, r.misses));
-    }
-    assert.equal(report.length, 0, report.join("\n"));
+  pyradiomicsFeatureTests("glcm", glcmFeatures, GLCM_FEATURE_NAMES, {
+    configs: "default, 2d, FBN, combined, flatRegion",
+    columns: 10,
+    features: 24,
   });
 
-  it("features equal current PyRadiomics (brain1, breast1, prostate labels 1/7/8/9)", {
-    skip: skipUnlessData("pyradiomics", "current"),
-  }, (t) => {
-    const report: string[] = [];
-    for (const [file, cs, label] of CURRENT_FILES) {
-      const exp = pyradiomicsCurrent(file, "glcm");
-      assert.ok(exp && exp.size === 24, `${file}: expected 24 glcm features`);
-      const got = glcmFeatures(pyradiomicsCase(cs, { label })!, {});
-      assert.deepEqual(Object.keys(got).sort(), [...GLCM_FEATURE_NAMES].sort());
-      const r = compareFeatures(got, exp);
-      t.diagnostic(`${file}: max rel error ${r.maxRel.toExponential(2)}`);
-      if (r.misses.length) report.push(formatMisses(file, r.misses));
-    }
-    assert.equal(report.length, 0, report.join("\n"));
-  });
-
-  it("matches every IBSI 1 digital-phantom GLCM value (6 aggregations)", {
-    skip: skipUnlessData("ibsi", "digital_phantom", "phantom.nii.gz"),
-  }, () => {
-    const roi = ibsiPhantomRoi()!;
-    const got: Record<string, number> = {};
-    for (const agg of IBSI_MATRIX_AGGREGATIONS)
-      Object.assign(got, ibsiGlcm(roi, { aggregation: agg, distance: 1 }));
-    const refs = ibsiReferences("digital_phantom").filter((r) => r.tag.startsWith("cm_"));
-    assert.equal(refs.length, 150);
-    const misses: string[] = [];
-    for (const r of refs) {
-      const g = got[r.tag];
-      const v = g === undefined ? undefined : ibsiCompare(r.value, g, r.tolerance);
-      if (v?.verdict !== "match")
-        misses.push(`${r.tag}: reference ${r.value} got ${g} (${v?.verdict ?? "missing"})`);
-    }
-    assert.equal(misses.length, 0, misses.join("\n"));
-  });
-
-  it("matches every IBSI 1 configuration A value (CT phantom, 2D and 2.5D)", {
-    skip: skipUnlessData("ibsi", "ct_phantom", "nifti", "image", "phantom.nii.gz"),
-  }, () => {
-    const roi = ibsiConfigARoi()!;
-    const got: Record<string, number> = {};
-    for (const agg of ["2D_avg", "2D_comb", "2_5D_avg", "2_5D_comb"] as const)
-      Object.assign(got, ibsiGlcm(roi, { aggregation: agg, distance: 1 }));
-    const r = ibsiMisses("config_A", "cm_", got, ibsiReferences("config_A"), ibsiCompare);
-    assert.equal(r.checked, 100);
-    assert.equal(r.misses.length, 0, r.misses.join("\n"));
-  });
+  ibsiTextureTests(
+    "GLCM",
+    "cm_",
+    { aggregations: IBSI_MATRIX_AGGREGATIONS, count: 150 },
+    { aggregations: CONFIG_A_MATRIX_AGGREGATIONS, count: 100 },
+    (roi, aggregation) => ibsiGlcm(roi, { aggregation, distance: 1 }),
+  );
 
   it("computes symmetric eigenvalues (used by MCC)", () => {
     // A = H diag(lambda) H with H a Householder reflection: eigenvalues known exactly
@@ -239,12 +179,7 @@ describe("GLCM", () => {
     };
     assert.ok(Number.isNaN(glcmFeatures(apart).Contrast));
     // flat ROI: PyRadiomics' Ng = 1 conventions
-    const flat: DiscretisedRoi = {
-      size: [3, 3, 3],
-      spacing: [1, 1, 1],
-      levels: new Int32Array(27).fill(2),
-      nLevels: 2,
-    };
+    const flat = flatRoi([3, 3, 3], 2);
     const f = glcmFeatures(flat);
     const want: Record<string, number> = {
       JointAverage: 2,
@@ -303,12 +238,6 @@ describe("GLCM", () => {
 
   it("is fast on brain1", { skip: skipUnlessData("pyradiomics", "brain1_image.nrrd") }, (t) => {
     const roi = pyradiomicsCase("brain1")!;
-    for (let r = 0; r < 5; r++) glcmFeatures(roi);
-    const reps = 20;
-    const t0 = performance.now();
-    for (let r = 0; r < reps; r++) glcmFeatures(roi);
-    t.diagnostic(
-      `glcmFeatures brain1 (4137 voxels, 33 levels): ${((performance.now() - t0) / reps).toFixed(2)} ms`,
-    );
+    reportSpeed(t, "glcmFeatures brain1 (4137 voxels, 33 levels)", () => glcmFeatures(roi));
   });
 });

@@ -1,52 +1,23 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { EmptyRoiError, InputError } from "../../src/errors.js";
-import {
-  type CountMatrix,
-  distanceToRoiEdge,
-  gldzmMatrices,
-  ibsiGldzm,
-  labelZones,
-} from "../../src/features/gldzm.js";
-import type { DiscretisedRoi } from "../../src/features/types.js";
+import { distanceToRoiEdge, gldzmMatrices, ibsiGldzm, labelZones } from "../../src/features/gldzm.js";
 import type { Vec3 } from "../../src/image/volume.js";
 import { skipUnlessData } from "../helpers/data.js";
-import { compareRefs, configARoi, digitalPhantom, ibsiReferences } from "../helpers/ibsi.js";
-
-const close = (a: number, b: number, tol = 1e-12) =>
-  assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `got ${a}, expected ${b}`);
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import {
+  CONFIG_A_ZONE_AGGREGATIONS,
+  close,
+  compareAggregations,
+  configARoi,
+  digitalPhantom,
+  flatRoi,
+  levelsRoi,
+  matrixCells,
+  rng,
+} from "../helpers/ibsi.js";
 
 /** A 2D ROI from rows of levels (row j = one string of digits; 0 = outside). */
-function roi2d(rows: string[], nLevels?: number): DiscretisedRoi {
-  const ny = rows.length;
-  const nx = rows[0]!.length;
-  const levels = new Int32Array(nx * ny);
-  for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) levels[i + nx * j] = Number(rows[j]![i]);
-  return { levels, nLevels: nLevels ?? Math.max(...levels), size: [nx, ny, 1], spacing: [1, 1, 1] };
-}
-
-/** Non-zero cells of a count matrix as "i,j:count". */
-function cells(m: CountMatrix): string[] {
-  const out: string[] = [];
-  for (let a = 0; a < m.nLevels; a++) {
-    for (let b = 0; b < m.nCols; b++) {
-      const c = m.counts[a * m.nCols + b]!;
-      if (c) out.push(`${a + 1},${b + 1}:${c}`);
-    }
-  }
-  return out;
-}
+const roi2d = (rows: string[], nLevels?: number) => levelsRoi([rows], nLevels);
 
 // 5 x 5 slice: distance rings 1 (border), 2, 3 (centre). Zones: the level-1 ring (15 voxels, d 1),
 // the level-2 inner ring (8, d 2), the level-3 centre (d 3) and a level-3 corner voxel (d 1).
@@ -56,7 +27,7 @@ describe("GLDZM: hand-computed 2D example", () => {
   test("matrix", () => {
     const ms = gldzmMatrices(roi2d(TOY), null, "2D");
     assert.equal(ms.length, 1);
-    assert.deepEqual(cells(ms[0]!), ["1,1:1", "2,2:1", "3,1:1", "3,3:1"]);
+    assert.deepEqual(matrixCells(ms[0]!), ["1,1:1", "2,2:1", "3,1:1", "3,3:1"]);
     assert.equal(ms[0]!.nVoxels, 25);
   });
   test("features", () => {
@@ -84,23 +55,23 @@ describe("GLDZM: hand-computed 2D example", () => {
   });
   test("3D on a single slice: every voxel touches the out-of-grid neighbours above and below", () => {
     const ms = gldzmMatrices(roi2d(TOY), null, "3D");
-    assert.deepEqual(cells(ms[0]!), ["1,1:1", "2,1:1", "3,1:2"]);
+    assert.deepEqual(matrixCells(ms[0]!), ["1,1:1", "2,1:1", "3,1:2"]);
   });
   test("zero padding around the ROI changes nothing", () => {
     const base = roi2d(TOY);
     const padded = roi2d(["0000000", ...TOY.map((r) => `0${r}0`), "0000000"]);
     assert.deepEqual(
-      cells(gldzmMatrices(padded, null, "2D")[0]!),
-      cells(gldzmMatrices(base, null, "2D")[0]!),
+      matrixCells(gldzmMatrices(padded, null, "2D")[0]!),
+      matrixCells(gldzmMatrices(base, null, "2D")[0]!),
     );
   });
   test("distance from the morphological mask, zones from the intensity mask", () => {
     // centre voxel removed from the intensity mask only: no edge appears there
     const roi = roi2d(["11111", "12221", "12021", "12221", "11113"]);
     const morph = new Uint8Array(25).fill(1);
-    assert.deepEqual(cells(gldzmMatrices(roi, morph, "2D")[0]!), ["1,1:1", "2,2:1", "3,1:1"]);
+    assert.deepEqual(matrixCells(gldzmMatrices(roi, morph, "2D")[0]!), ["1,1:1", "2,2:1", "3,1:1"]);
     // same hole in the morphological mask: the inner ring now touches the edge
-    assert.deepEqual(cells(gldzmMatrices(roi, null, "2D")[0]!), ["1,1:1", "2,1:1", "3,1:1"]);
+    assert.deepEqual(matrixCells(gldzmMatrices(roi, null, "2D")[0]!), ["1,1:1", "2,1:1", "3,1:1"]);
   });
   test("8-connected zones in 2D", () => {
     const z = labelZones(roi2d(["122", "212", "221"]).levels, [3, 3, 1], true);
@@ -166,16 +137,11 @@ describe("GLDZM: edge cases", () => {
     }
   });
   test("flat 3 x 3 x 3 ROI: one zone per slice in 2D, one zone in 3D", () => {
-    const roi: DiscretisedRoi = {
-      levels: new Int32Array(27).fill(1),
-      nLevels: 1,
-      size: [3, 3, 3],
-      spacing: [1, 1, 1],
-    };
-    assert.deepEqual(cells(gldzmMatrices(roi, null, "3D")[0]!), ["1,1:1"]);
+    const roi = flatRoi([3, 3, 3], 1);
+    assert.deepEqual(matrixCells(gldzmMatrices(roi, null, "3D")[0]!), ["1,1:1"]);
     const ms = gldzmMatrices(roi, null, "2D");
     assert.equal(ms.length, 3);
-    for (const m of ms) assert.deepEqual(cells(m), ["1,1:1"]);
+    for (const m of ms) assert.deepEqual(matrixCells(m), ["1,1:1"]);
     const f = ibsiGldzm(roi, null, { aggregation: "2_5D" });
     close(f.dzm_z_perc_2_5D!, 3 / 27);
     close(ibsiGldzm(roi, null, { aggregation: "2D" }).dzm_z_perc_2D!, 1 / 9);
@@ -203,13 +169,9 @@ describe("GLDZM: IBSI 1 digital phantom", () => {
     skip: skipUnlessData("ibsi", "digital_phantom", "phantom.nii.gz"),
   }, () => {
     const { roi, crop } = digitalPhantom();
-    const got = {};
-    for (const aggregation of ["2D", "2_5D", "3D"] as const) {
-      Object.assign(got, ibsiGldzm(roi, crop.mask.data, { aggregation }));
-    }
-    const refs = ibsiReferences("digital_phantom").filter((r) => r.tag.startsWith("dzm_"));
-    assert.equal(refs.length, 48);
-    compareRefs("digital phantom GLDZM", refs, got);
+    compareAggregations("digital_phantom", "dzm_", 48, ["2D", "2_5D", "3D"] as const, (aggregation) =>
+      ibsiGldzm(roi, crop.mask.data, { aggregation }),
+    );
   });
 });
 
@@ -219,12 +181,8 @@ describe("GLDZM: IBSI 1 config A (CT phantom)", () => {
   }, () => {
     // Distance map from the morphological mask (the ROI), zones from the re-segmented intensity mask.
     const { roi, morph } = configARoi();
-    const got = {};
-    for (const aggregation of ["2D", "2_5D"] as const) {
-      Object.assign(got, ibsiGldzm(roi, morph, { aggregation }));
-    }
-    const refs = ibsiReferences("config_A").filter((r) => r.tag.startsWith("dzm_"));
-    assert.equal(refs.length, 32);
-    compareRefs("config A GLDZM", refs, got);
+    compareAggregations("config_A", "dzm_", 32, CONFIG_A_ZONE_AGGREGATIONS, (aggregation) =>
+      ibsiGldzm(roi, morph, { aggregation }),
+    );
   });
 });

@@ -13,68 +13,38 @@ import {
   spatialAutocorrelation,
 } from "../../src/features/morphology.js";
 import { shapeFeatures } from "../../src/features/shape.js";
-import { selectLabel } from "../../src/image/geometry.js";
 import type { Vec3 } from "../../src/image/volume.js";
-import { readImage } from "../../src/io/read.js";
-import { dataPath, repoRoot, skipUnlessData } from "../helpers/data.js";
-import { type IbsiReference, ibsiCompare, ibsiReferences } from "../helpers/ibsi.js";
-
-/** Checks every reference row against our values with the official rule; prints every miss. */
-function checkIbsi(label: string, ours: Record<string, number>, refs: IbsiReference[]): void {
-  const misses: string[] = [];
-  for (const r of refs) {
-    const got = ours[r.tag];
-    const { verdict, diff } = ibsiCompare(r.value, got!, r.tolerance);
-    if (verdict !== "match") {
-      misses.push(
-        `${label} ${r.tag} (${r.ibsiId}): ours ${got} reference ${r.value} ± ${r.tolerance} (${verdict}, diff ${diff})`,
-      );
-    }
-  }
-  if (misses.length > 0) console.log(misses.join("\n"));
-  assert.deepEqual(misses, [], `${label}: ${misses.length} of ${refs.length} IBSI values do not match`);
-}
+import { repoRoot, skipUnlessData } from "../helpers/data.js";
+import { compareRefs, configA, digitalPhantom, grid, ibsiReferences, rng } from "../helpers/ibsi.js";
+import { caseImage, caseMask } from "../helpers/pyradiomics.js";
 
 describe("IBSI morphology", () => {
   test("digital phantom: every morphology reference value matches", {
     skip: skipUnlessData("ibsi", "digital_phantom", "phantom.nii.gz"),
   }, () => {
-    const img = readImage(dataPath("ibsi", "digital_phantom", "phantom.nii.gz")!);
-    const mask = selectLabel(readImage(dataPath("ibsi", "digital_phantom", "mask.nii.gz")!), 1);
+    const { image, mask } = digitalPhantom();
     const ours = ibsiMorphologyTags({
       morphologicalMask: mask.data,
-      intensities: img.data,
-      size: img.size,
-      spacing: img.spacing,
+      intensities: image.data,
+      size: image.size,
+      spacing: image.spacing,
     });
     const refs = ibsiReferences("digital_phantom").filter((r) => r.family === "Morphological features");
     assert.equal(refs.length, 25);
     for (const r of refs)
       assert.equal(IBSI_MORPHOLOGY_CODES[r.tag as keyof typeof IBSI_MORPHOLOGY_CODES], r.ibsiId);
-    checkIbsi("digital phantom", ours, refs);
+    compareRefs("digital phantom morphology", refs, ours);
   });
 
   test("config A (CT phantom, no interpolation, re-segmentation [-500, 400] HU): morphology and statistics", {
     skip: skipUnlessData("ibsi", "ct_phantom", "nifti", "image", "phantom.nii.gz"),
   }, () => {
-    const img = readImage(dataPath("ibsi", "ct_phantom", "nifti", "image", "phantom.nii.gz")!);
-    const msk = readImage(dataPath("ibsi", "ct_phantom", "nifti", "mask", "mask.nii.gz")!);
-    // IBSI: round intensities to the nearest integer; the intensity mask is the re-segmented ROI
-    const x = new Float64Array(img.data.length);
-    const morph = new Uint8Array(x.length);
-    const inten = new Uint8Array(x.length);
+    // IBSI: intensities rounded to the nearest integer; the intensity mask is the re-segmented ROI
+    const a = configA();
     const values: number[] = [];
-    for (let i = 0; i < x.length; i++) {
-      x[i] = Math.round(img.data[i]!);
-      if (Math.round(msk.data[i]!) < 1) continue;
-      morph[i] = 1;
-      if (x[i]! >= -500 && x[i]! <= 400) {
-        inten[i] = 1;
-        values.push(x[i]!);
-      }
-    }
+    for (let i = 0; i < a.intensityMask.length; i++) if (a.intensityMask[i]) values.push(a.image.data[i]!);
     assert.equal(
-      morph.reduce((s, v) => s + v, 0),
+      a.morph.data.reduce((s, v) => s + v, 0),
       125256,
     );
     const t = performance.now();
@@ -82,11 +52,11 @@ describe("IBSI morphology", () => {
     const ours: Record<string, number> = {
       ...ibsiMorphologyTags(
         {
-          morphologicalMask: morph,
-          intensityMask: inten,
-          intensities: x,
-          size: img.size,
-          spacing: img.spacing,
+          morphologicalMask: a.morph.data,
+          intensityMask: a.intensityMask,
+          intensities: a.image.data,
+          size: a.image.size,
+          spacing: a.image.spacing,
         },
         {},
       ),
@@ -97,14 +67,14 @@ describe("IBSI morphology", () => {
       (r) => r.family === "Morphological features" || r.family === "Intensity-based statistical features",
     );
     assert.equal(refs.length, 25 + 18);
-    checkIbsi("config A", ours, refs);
+    compareRefs("config A morphology and statistics", refs, ours);
   });
 
   test("mesh-based values equal the PyRadiomics shape features; IBSI PCA uses the N-1 covariance", {
     skip: skipUnlessData("pyradiomics", "brain1_label.nrrd"),
   }, () => {
-    const img = readImage(dataPath("pyradiomics", "brain1_image.nrrd")!);
-    const m = selectLabel(readImage(dataPath("pyradiomics", "brain1_label.nrrd")!), 1);
+    const img = caseImage("brain1_image.nrrd")!;
+    const m = caseMask("brain1_label.nrrd");
     const s = shapeFeatures(m.data, m.size, m.spacing, { includeDeprecated: true });
     const f = ibsiMorphology({
       morphologicalMask: m.data,
@@ -142,8 +112,8 @@ describe("IBSI morphology", () => {
   test("Moran's I / Geary's C: FFT correlation sums equal the direct pair sums", {
     skip: skipUnlessData("pyradiomics", "breast1_label.nrrd"),
   }, () => {
-    const img = readImage(dataPath("pyradiomics", "breast1_image.nrrd")!);
-    const m = selectLabel(readImage(dataPath("pyradiomics", "breast1_label.nrrd")!), 1);
+    const img = caseImage("breast1_image.nrrd")!;
+    const m = caseMask("breast1_label.nrrd");
     const input = { morphologicalMask: m.data, intensities: img.data, size: m.size, spacing: m.spacing };
     const d = ibsiMorphology(input, { autocorrelation: "direct" });
     const f = ibsiMorphology(input, { autocorrelation: "fft" });
@@ -158,26 +128,6 @@ describe("IBSI morphology", () => {
 });
 
 // ---- independent checks of the building blocks ---------------------------------------------------
-
-function grid(size: Vec3, inside: (i: number, j: number, k: number) => boolean): Uint8Array {
-  const m = new Uint8Array(size[0] * size[1] * size[2]);
-  let p = 0;
-  for (let k = 0; k < size[2]; k++)
-    for (let j = 0; j < size[1]; j++) for (let i = 0; i < size[0]; i++, p++) m[p] = inside(i, j, k) ? 1 : 0;
-  return m;
-}
-
-/** Deterministic pseudo-random numbers (mulberry32). */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe("morphology building blocks", () => {
   test("convex hull: closed, convex, contains every mesh vertex (random ROIs)", () => {

@@ -1,58 +1,29 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { EmptyRoiError, InputError } from "../../src/errors.js";
-import type { CountMatrix } from "../../src/features/gldzm.js";
 import { ibsiNgldm, ngldmDependence, ngldmMatrices } from "../../src/features/ngldm.js";
 import type { DiscretisedRoi } from "../../src/features/types.js";
 import type { Vec3 } from "../../src/image/volume.js";
 import { skipUnlessData } from "../helpers/data.js";
-import { compareRefs, configARoi, digitalPhantom, ibsiReferences } from "../helpers/ibsi.js";
-
-const close = (a: number, b: number, tol = 1e-12) =>
-  assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `got ${a}, expected ${b}`);
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
-/** A ROI from slices of rows of levels (one digit per voxel; 0 = outside). */
-function roiOf(slices: string[][], nLevels?: number): DiscretisedRoi {
-  const nz = slices.length;
-  const ny = slices[0]!.length;
-  const nx = slices[0]![0]!.length;
-  const levels = new Int32Array(nx * ny * nz);
-  for (let k = 0; k < nz; k++) {
-    for (let j = 0; j < ny; j++)
-      for (let i = 0; i < nx; i++) levels[i + nx * (j + ny * k)] = Number(slices[k]![j]![i]);
-  }
-  return { levels, nLevels: nLevels ?? Math.max(...levels), size: [nx, ny, nz], spacing: [1, 1, 1] };
-}
-
-function cells(m: CountMatrix): string[] {
-  const out: string[] = [];
-  for (let a = 0; a < m.nLevels; a++) {
-    for (let b = 0; b < m.nCols; b++) {
-      const c = m.counts[a * m.nCols + b]!;
-      if (c) out.push(`${a + 1},${b + 1}:${c}`);
-    }
-  }
-  return out;
-}
+import {
+  CONFIG_A_ZONE_AGGREGATIONS,
+  close,
+  compareAggregations,
+  configARoi,
+  digitalPhantom,
+  flatRoi,
+  levelsRoi,
+  matrixCells,
+  rng,
+} from "../helpers/ibsi.js";
 
 const TOY = [["112", "122", "322"]];
 
 describe("NGLDM: hand-computed 2D example", () => {
   test("dependence counts, alpha 0", () => {
     // row-major (i fastest): j_k includes the voxel itself
-    assert.deepEqual([...ngldmDependence(roiOf(TOY), true)], [3, 3, 3, 3, 5, 5, 1, 4, 4]);
-    assert.deepEqual(cells(ngldmMatrices(roiOf(TOY), { aggregation: "2D" })[0]!), [
+    assert.deepEqual([...ngldmDependence(levelsRoi(TOY), true)], [3, 3, 3, 3, 5, 5, 1, 4, 4]);
+    assert.deepEqual(matrixCells(ngldmMatrices(levelsRoi(TOY), { aggregation: "2D" })[0]!), [
       "1,3:3",
       "2,3:1",
       "2,4:2",
@@ -61,10 +32,10 @@ describe("NGLDM: hand-computed 2D example", () => {
     ]);
   });
   test("dependence counts, alpha 1", () => {
-    assert.deepEqual([...ngldmDependence(roiOf(TOY), true, 1, 1)], [4, 6, 4, 5, 9, 6, 3, 6, 4]);
+    assert.deepEqual([...ngldmDependence(levelsRoi(TOY), true, 1, 1)], [4, 6, 4, 5, 9, 6, 3, 6, 4]);
   });
   test("features", () => {
-    const f = ibsiNgldm(roiOf(TOY), { aggregation: "2D" });
+    const f = ibsiNgldm(levelsRoi(TOY), { aggregation: "2D" });
     const ns = 9;
     close(f.ngl_lde_2D!, (3 / 9 + 1 / 9 + 2 / 16 + 2 / 25 + 1) / ns);
     close(f.ngl_hde_2D!, (3 * 9 + 9 + 2 * 16 + 2 * 25 + 1) / ns);
@@ -93,10 +64,13 @@ describe("NGLDM: hand-computed 2D example", () => {
   });
   test("neighbours outside the ROI do not count", () => {
     // the 0 is outside: every voxel next to it loses one dependent neighbour
-    assert.deepEqual([...ngldmDependence(roiOf([["101", "111", "111"]]), true)], [3, 0, 3, 5, 8, 5, 4, 6, 4]);
+    assert.deepEqual(
+      [...ngldmDependence(levelsRoi([["101", "111", "111"]]), true)],
+      [3, 0, 3, 5, 8, 5, 4, 6, 4],
+    );
   });
   test("2D (in-plane) vs 3D neighbourhoods", () => {
-    const roi = roiOf([
+    const roi = levelsRoi([
       ["11", "11"],
       ["11", "11"],
     ]);
@@ -153,7 +127,7 @@ describe("NGLDM: against a brute-force count", () => {
 describe("NGLDM: edge cases", () => {
   test("single voxel", () => {
     for (const aggregation of ["2D", "2_5D", "3D"] as const) {
-      const f = ibsiNgldm(roiOf([["000", "030", "000"]]), { aggregation });
+      const f = ibsiNgldm(levelsRoi([["000", "030", "000"]]), { aggregation });
       assert.equal(f[`ngl_lde_${aggregation}`], 1);
       assert.equal(f[`ngl_hde_${aggregation}`], 1);
       assert.equal(f[`ngl_hgce_${aggregation}`], 9);
@@ -162,14 +136,9 @@ describe("NGLDM: edge cases", () => {
     }
   });
   test("flat 3 x 3 x 3 ROI touching the grid border", () => {
-    const roi: DiscretisedRoi = {
-      levels: new Int32Array(27).fill(1),
-      nLevels: 1,
-      size: [3, 3, 3],
-      spacing: [1, 1, 1],
-    };
+    const roi = flatRoi([3, 3, 3], 1);
     // corners 8, edges 12, faces 18, centre 27 neighbours (self included)
-    assert.deepEqual(cells(ngldmMatrices(roi, { aggregation: "3D" })[0]!), [
+    assert.deepEqual(matrixCells(ngldmMatrices(roi, { aggregation: "3D" })[0]!), [
       "1,8:8",
       "1,12:12",
       "1,18:6",
@@ -178,12 +147,12 @@ describe("NGLDM: edge cases", () => {
     assert.equal(ngldmMatrices(roi, { aggregation: "2D" }).length, 3);
   });
   test("errors", () => {
-    const roi = roiOf(TOY);
+    const roi = levelsRoi(TOY);
     assert.throws(() => ibsiNgldm(roi, { aggregation: "2D", distance: 0 }), InputError);
     assert.throws(() => ibsiNgldm(roi, { aggregation: "2D", alpha: -1 }), InputError);
     assert.throws(() => ibsiNgldm({ ...roi, nLevels: 2 }, { aggregation: "2D" }), InputError);
     assert.throws(() => ibsiNgldm({ ...roi, size: [2, 2, 1] }, { aggregation: "2D" }), InputError);
-    assert.throws(() => ibsiNgldm(roiOf([["00"]], 1), { aggregation: "3D" }), EmptyRoiError);
+    assert.throws(() => ibsiNgldm(levelsRoi([["00"]], 1), { aggregation: "3D" }), EmptyRoiError);
   });
 });
 
@@ -194,13 +163,9 @@ describe("NGLDM: IBSI 1 digital phantom", () => {
     skip: skipUnlessData("ibsi", "digital_phantom", "phantom.nii.gz"),
   }, () => {
     const { roi } = digitalPhantom();
-    const got = {};
-    for (const aggregation of ["2D", "2_5D", "3D"] as const) {
-      Object.assign(got, ibsiNgldm(roi, { aggregation, distance: 1, alpha: 0 }));
-    }
-    const refs = ibsiReferences("digital_phantom").filter((r) => r.tag.startsWith("ngl_"));
-    assert.equal(refs.length, 51);
-    compareRefs("digital phantom NGLDM", refs, got);
+    compareAggregations("digital_phantom", "ngl_", 51, ["2D", "2_5D", "3D"] as const, (aggregation) =>
+      ibsiNgldm(roi, { aggregation, distance: 1, alpha: 0 }),
+    );
   });
 });
 
@@ -209,10 +174,8 @@ describe("NGLDM: IBSI 1 config A (CT phantom)", () => {
     skip: skipUnlessData("ibsi", "ct_phantom", "nifti", "image", "phantom.nii.gz"),
   }, () => {
     const { roi } = configARoi();
-    const got = {};
-    for (const aggregation of ["2D", "2_5D"] as const) Object.assign(got, ibsiNgldm(roi, { aggregation }));
-    const refs = ibsiReferences("config_A").filter((r) => r.tag.startsWith("ngl_"));
-    assert.equal(refs.length, 34);
-    compareRefs("config A NGLDM", refs, got);
+    compareAggregations("config_A", "ngl_", 34, CONFIG_A_ZONE_AGGREGATIONS, (aggregation) =>
+      ibsiNgldm(roi, { aggregation }),
+    );
   });
 });

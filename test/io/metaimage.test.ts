@@ -8,19 +8,12 @@ import { gzipSync } from "fflate";
 import { FormatError, GeometryError, UnsupportedError } from "../../src/errors.js";
 import { DATA_TYPES, type DataType, type Mat3, type Vec3, Volume, allocate } from "../../src/image/volume.js";
 import { encodeMetaImage, parseMetaImage } from "../../src/io/metaimage.js";
+import { concatBytes } from "../../src/io/common.js";
 import { readImage } from "../../src/io/read.js";
 import { writeImage } from "../../src/io/write.js";
 
 const enc = (s: string) => new TextEncoder().encode(s);
-const cat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-};
+const cat = (...parts: Uint8Array[]) => concatBytes(parts);
 const bytesOf = (a: ArrayBufferView) =>
   new Uint8Array(a.buffer.slice(a.byteOffset, a.byteOffset + a.byteLength));
 

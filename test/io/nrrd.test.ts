@@ -8,20 +8,13 @@ import { gzipSync } from "fflate";
 import { FormatError, GeometryError, UnsupportedError } from "../../src/errors.js";
 import { DATA_TYPES, type DataType, type Mat3, type Vec3, Volume, allocate } from "../../src/image/volume.js";
 import { encodeNrrd, parseNrrd } from "../../src/io/nrrd.js";
+import { concatBytes } from "../../src/io/common.js";
 import { readImage } from "../../src/io/read.js";
 import { dataPath, skipUnlessData } from "../helpers/data.js";
 import { parseCsvRows } from "../helpers/pyradiomics.js";
 
 const enc = (s: string) => new TextEncoder().encode(s);
-const cat = (...parts: Uint8Array[]) => {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-};
+const cat = (...parts: Uint8Array[]) => concatBytes(parts);
 
 /** Header geometry read independently of the library: regexes on the header text. */
 function headerGeometry(text: string) {
