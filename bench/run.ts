@@ -51,19 +51,8 @@ const benches: Bench[] = [
   {
     name: "extract",
     run() {
-      const params = resolveParams({
-        setting: { binWidth: 25, label: 1 },
-        imageType: { Original: {} },
-        featureClass: {
-          shape: null,
-          firstorder: null,
-          glcm: null,
-          glrlm: null,
-          glszm: null,
-          gldm: null,
-          ngtdm: null,
-        },
-      });
+      // PyRadiomics defaults: binWidth 25, label 1, Original image, every class but shape2D
+      const params = resolveParams({});
       console.log("extract: all default classes, binWidth 25, original image (read + features, in process)");
       for (const c of ["brain1", "breast1"]) {
         const img = dataPath("pyradiomics", `${c}_image.nrrd`);

@@ -28,17 +28,8 @@ function volumes(
 }
 
 const texture = (i: number, j: number, k: number) => 100 + ((i * 37 + j * 17 + k * 7) % 53);
-const all = resolveParams({
-  featureClass: {
-    shape: null,
-    firstorder: null,
-    glcm: null,
-    glrlm: null,
-    glszm: null,
-    gldm: null,
-    ngtdm: null,
-  },
-});
+/** PyRadiomics defaults: every class but shape2D. */
+const all = resolveParams({});
 
 function finiteCount(f: Record<string, number>): number {
   return Object.values(f).filter(Number.isFinite).length;
@@ -51,13 +42,9 @@ test("2D image (one slice): shape2D and texture with force2D", () => {
   const p = resolveParams({
     setting: { force2D: true, force2Ddimension: 0 },
     featureClass: {
+      ...Object.fromEntries(Object.keys(all.features).map((c) => [c, null])),
+      shape: undefined,
       shape2D: null,
-      firstorder: null,
-      glcm: null,
-      glrlm: null,
-      glszm: null,
-      gldm: null,
-      ngtdm: null,
     },
   });
   const [r] = extractFeatures(image, mask, p);
