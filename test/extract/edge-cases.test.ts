@@ -41,11 +41,10 @@ test("2D image (one slice): shape2D and texture with force2D", () => {
   );
   const p = resolveParams({
     setting: { force2D: true, force2Ddimension: 0 },
-    featureClass: {
-      ...Object.fromEntries(Object.keys(all.features).map((c) => [c, null])),
-      shape: undefined,
-      shape2D: null,
-    },
+    // the default classes, with shape2D in place of the 3D shape class
+    featureClass: Object.fromEntries(
+      Object.keys(all.features).map((c) => [c === "shape" ? "shape2D" : c, null]),
+    ),
   });
   const [r] = extractFeatures(image, mask, p);
   assert.equal(r!.diagnostics["diagnostics_Image-original_Dimensionality"], "2D");
