@@ -18,7 +18,7 @@ import { type ConfType, type KaplanMeierFit, kaplanMeier, kmSummary, kmTable } f
 import { type LogRankResult, logRank } from "../stats/logrank.js";
 import { Random } from "../stats/random.js";
 import { type RiskSplit, type RiskStratification, riskStratify } from "../stats/riskGroups.js";
-import { guessIdColumn, joinTables, type Table, tableIds } from "../stats/table.js";
+import { guessIdColumn, joinTables, parseEventValue, type Table, tableIds } from "../stats/table.js";
 import { type TimeAucRow, timeDependentAuc } from "../stats/timeAuc.js";
 import { type OutputFiles, toCsv } from "./csv.js";
 
@@ -112,20 +112,6 @@ export interface SurvivalRun {
   notes: string[];
 }
 
-const EVENT_TRUE = new Set([
-  "1",
-  "true",
-  "yes",
-  "y",
-  "event",
-  "dead",
-  "deceased",
-  "died",
-  "progressed",
-  "relapse",
-]);
-const EVENT_FALSE = new Set(["0", "false", "no", "n", "censored", "alive", "living", "censor"]);
-
 function parseNumberList(name: string, vals: string[] | undefined): number[] | undefined {
   if (!vals) return undefined;
   return vals.map((v) => {
@@ -194,8 +180,8 @@ function readEvent(table: Table, name: string, coding: string): Float64Array {
         table.source,
       );
     }
-    if (EVENT_TRUE.has(l)) return 1;
-    if (EVENT_FALSE.has(l)) return 0;
+    const e = parseEventValue(l);
+    if (e !== undefined) return e;
     const hint = l === "2" ? " (for R's 1 = censored / 2 = event coding pass --event-coding 12)" : "";
     throw new DataError(`column "${name}", row ${i + 1}: event value "${v}" is not 0/1${hint}`, table.source);
   });

@@ -738,6 +738,14 @@ const EVENT_TRUE = new Set([
 ]);
 const EVENT_FALSE = new Set(["0", "false", "no", "n", "censored", "alive", "living", "censor"]);
 
+/** An event cell as 1 (event: 1, true, yes, dead, ...), 0 (censored: 0, false, no, alive, ...) or undefined. */
+export function parseEventValue(v: string): 0 | 1 | undefined {
+  const l = v.trim().toLowerCase();
+  if (EVENT_TRUE.has(l)) return 1;
+  if (EVENT_FALSE.has(l)) return 0;
+  return undefined;
+}
+
 /**
  * Time-to-event columns: time (numeric, >= 0) and event (1 = event, 0 = censored; also true/false, yes/no,
  * dead/alive...). Rows with a missing time or event come back as NaN / -1 (drop them with `completeRows`).
@@ -759,9 +767,8 @@ export function survivalVariable(
       event[i] = -1;
       continue;
     }
-    const l = v.trim().toLowerCase();
-    if (EVENT_TRUE.has(l)) event[i] = 1;
-    else if (EVENT_FALSE.has(l)) event[i] = 0;
+    const e = parseEventValue(v);
+    if (e !== undefined) event[i] = e;
     else
       throw new InputError(
         `column "${eventColumn}", row ${i + 1}: event value "${v}" is not 0/1 (or true/false)`,
