@@ -59,7 +59,11 @@ export function shardCases<T>(cases: T[], shard?: Shard): T[] {
   return cases.filter((_, i) => i % shard.count === shard.index - 1);
 }
 
-function loadState(path: string): Map<string, CaseOutcome> {
+/**
+ * Finished cases recorded in a state file (the last line per case wins; with `includeErrors`, failed cases
+ * are kept too, otherwise a failure forgets the case so that a resume retries it).
+ */
+export function loadState(path: string, includeErrors = false): Map<string, CaseOutcome> {
   const done = new Map<string, CaseOutcome>();
   if (!existsSync(path)) return done;
   const lines = readFileSync(path, "utf8").split("\n");
@@ -67,7 +71,7 @@ function loadState(path: string): Map<string, CaseOutcome> {
     if (!line.trim()) continue;
     try {
       const o = JSON.parse(line, (_k, v) => (v === "NaN" ? Number.NaN : v)) as CaseOutcome;
-      if (o.status === "ok") done.set(o.caseId, o);
+      if (o.status === "ok" || includeErrors) done.set(o.caseId, o);
       else done.delete(o.caseId);
     } catch {
       // a line cut short by a crash: ignore it, the case is simply re-run

@@ -188,3 +188,49 @@ test("extract --ibsi: IBSI mode on the digital phantom, tags as columns", {
   assert.equal(bad.code, 1);
   assert.match(bad.stderr, /--ibsi must be one of digital_phantom, config_A/);
 });
+
+test("batch --shard i/n then --merge-shards n gives the same table as one run", async () => {
+  const manifest = join(dir, "manifest4.csv");
+  writeFileSync(
+    manifest,
+    "case_id,Image,Mask\nA,img.nii.gz,mask.nrrd\nB,img.nii.gz,mask.nrrd\nC,img.nii.gz,mask.nrrd\n",
+  );
+  const whole = join(dir, "whole.csv");
+  assert.equal(
+    (await runCli("batch", manifest, "--out", whole, "--workers", "1", "--no-progress", "--no-diagnostics"))
+      .code,
+    0,
+  );
+  const sharded = join(dir, "sharded.csv");
+  for (const s of ["1/2", "2/2"]) {
+    const r = await runCli(
+      "batch",
+      manifest,
+      "--out",
+      sharded,
+      "--shard",
+      s,
+      "--workers",
+      "1",
+      "--no-progress",
+      "--no-diagnostics",
+    );
+    assert.equal(r.code, 0, r.stderr);
+  }
+  assert.ok(readFileSync(join(dir, "sharded.shard1of2.csv"), "utf8").includes("\nA,"));
+  const early = await runCli(
+    "batch",
+    manifest,
+    "--out",
+    join(dir, "other.csv"),
+    "--merge-shards",
+    "2",
+    "--no-diagnostics",
+  );
+  assert.equal(early.code, 1);
+  assert.match(early.stderr, /3 case\(s\) have no result in the shard state files/);
+  const m = await runCli("batch", manifest, "--out", sharded, "--merge-shards", "2", "--no-diagnostics");
+  assert.equal(m.code, 0, m.stderr);
+  assert.match(m.stderr, /merged 2 shards: 3 of 3 cases/);
+  assert.equal(readFileSync(sharded, "utf8"), readFileSync(whole, "utf8"));
+});
