@@ -10,41 +10,28 @@ import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { Command } from "commander";
 import { register } from "../../src/cli/associate.js";
-import { io } from "../../src/cli/util.js";
 import { readTableFile } from "../../src/io/table-file.js";
 import { Random } from "../../src/stats/random.js";
 import { formatCsv, tableFromColumns } from "../../src/stats/table.js";
 import { dataPath, skipUnlessData } from "../helpers/data.js";
+import { runCli } from "../helpers/cli.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "rg-associate-"));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
+/** Exit code of `radiogenomics associate ...`; what it writes to stderr is kept for stderrOf. */
+let stderr = "";
 async function run(args: string[]): Promise<number> {
-  const program = new Command();
-  program.exitOverride();
-  register(program);
-  for (const c of program.commands) c.exitOverride();
-  process.exitCode = undefined;
-  await program.parseAsync(["associate", ...args], { from: "user" });
-  const code = typeof process.exitCode === "number" ? process.exitCode : 0;
-  process.exitCode = undefined;
-  return code;
+  const r = await runCli("associate", ...args);
+  stderr += r.stderr;
+  return r.code;
 }
 
-/** Capture what the command writes to stderr (through the CLI's io hooks; stdout output is discarded). */
+/** What the commands run inside `fn` write to stderr. */
 async function stderrOf(fn: () => Promise<unknown>): Promise<string> {
-  const saved = { ...io };
-  let buf = "";
-  io.err = (s: string) => {
-    buf += s;
-  };
-  io.out = () => {};
-  try {
-    await fn();
-  } finally {
-    Object.assign(io, saved);
-  }
-  return buf;
+  const start = stderr.length;
+  await fn();
+  return stderr.slice(start);
 }
 
 describe("associate command", () => {

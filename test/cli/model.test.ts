@@ -7,42 +7,17 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { Command } from "commander";
-import { register as registerModel } from "../../src/cli/model.js";
-import { register as registerPredict } from "../../src/cli/predict.js";
-import { io } from "../../src/cli/util.js";
 import { type ModelFile, predictModel } from "../../src/stats/model.js";
 import { modelCohortTexts } from "../analysis/cohorts.js";
 import { parseCsv } from "../../src/stats/table.js";
+import { runCli } from "../helpers/cli.js";
 
 let dir: string;
 
 /** Run a command; returns exit code, stdout and stderr (captured). */
 async function run(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const program = new Command();
-  program.exitOverride();
-  registerModel(program);
-  registerPredict(program);
-  let out = "";
-  let err = "";
-  const saved = { out: io.out, err: io.err };
-  io.out = (s: string) => {
-    out += s;
-  };
-  io.err = (s: string) => {
-    err += s;
-  };
-  const before = process.exitCode;
-  process.exitCode = 0;
-  try {
-    await program.parseAsync(args, { from: "user" });
-  } finally {
-    io.out = saved.out;
-    io.err = saved.err;
-  }
-  const code = typeof process.exitCode === "number" ? process.exitCode : 0;
-  process.exitCode = before;
-  return { code, out, err };
+  const r = await runCli(...args);
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 function writeCohort(): void {

@@ -8,39 +8,16 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, it } from "node:test";
-import { Command } from "commander";
-import { register } from "../../src/cli/survival.js";
-import { io } from "../../src/cli/util.js";
 import { skipUnlessData } from "../helpers/data.js";
 import { lungTexts, survivalCohortTexts } from "../analysis/cohorts.js";
+import { runCli } from "../helpers/cli.js";
 
 const tmp = mkdtempSync(join(tmpdir(), "rg-survival-"));
 after(() => rmSync(tmp, { recursive: true, force: true }));
 
-async function runCli(args: string[]): Promise<{ code: number; out: string; err: string }> {
-  const program = new Command();
-  program.exitOverride();
-  register(program);
-  for (const c of program.commands) c.exitOverride();
-  const saved = { out: io.out, err: io.err };
-  let out = "";
-  let err = "";
-  io.out = (s: string) => {
-    out += s;
-  };
-  io.err = (s: string) => {
-    err += s;
-  };
-  process.exitCode = undefined;
-  try {
-    await program.parseAsync(["survival", ...args], { from: "user" });
-  } finally {
-    io.out = saved.out;
-    io.err = saved.err;
-  }
-  const code = typeof process.exitCode === "number" ? process.exitCode : 0;
-  process.exitCode = undefined;
-  return { code, out, err };
+async function runSurvival(args: string[]): Promise<{ code: number; out: string; err: string }> {
+  const r = await runCli("survival", ...args);
+  return { code: r.code, out: r.stdout, err: r.stderr };
 }
 
 /** Write a features + clinical pair of CSV texts to the temporary folder. */
@@ -60,7 +37,7 @@ describe("survival command on R's lung data", {
 }, () => {
   it("a 1/2 event column without --event-coding 12 is a one-line user error", async () => {
     const { features, clinical } = write("lung", lungTexts());
-    const r = await runCli([features, clinical, "--time", "time", "--event", "status"]);
+    const r = await runSurvival([features, clinical, "--time", "time", "--event", "status"]);
     assert.equal(r.code, 1);
     assert.match(r.err, /event-coding 12/);
   });
@@ -70,7 +47,7 @@ describe("survival command on a synthetic radiomic cohort", () => {
   it("lasso signature with CV, validation risk groups, C-index, AUC(t) and the output files", async () => {
     const { features, clinical } = write("cohort", survivalCohortTexts());
     const out = join(tmp, "out");
-    const r = await runCli([
+    const r = await runSurvival([
       features,
       clinical,
       "--time",
@@ -126,7 +103,7 @@ describe("survival command on a synthetic radiomic cohort", () => {
 
   it("the human summary mentions the key results", async () => {
     const { features, clinical } = write("cohort", survivalCohortTexts());
-    const r = await runCli([
+    const r = await runSurvival([
       features,
       clinical,
       "--time",
