@@ -9,6 +9,7 @@
  */
 
 import { InputError } from "../errors.js";
+import { upperBound } from "../util/search.js";
 
 export interface BinSettings {
   binWidth?: number;
@@ -90,15 +91,7 @@ export function pyradiomicsBinEdges(values: ArrayLike<number>, settings: BinSett
 
 /** numpy.digitize(x, edges) for increasing edges (right=False): i with edges[i-1] <= x < edges[i]. */
 export function digitize(x: number, edges: Float64Array): number {
-  let lo = 0;
-  let hi = edges.length;
-  // first index with edges[idx] > x
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (edges[mid]! <= x) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
+  return upperBound(edges, x);
 }
 
 /**

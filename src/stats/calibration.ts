@@ -16,6 +16,7 @@ import { DataError } from "../errors.js";
 import { chi2Sf, normalQuantile } from "./distributions.js";
 import { quantileSorted } from "./bootstrap.js";
 import { checkBinary, checkProbabilities } from "./metrics.js";
+import { lowerBound } from "../util/search.js";
 
 /** log(1 + exp(x)) without overflow. */
 function softplus(x: number): number {
@@ -343,14 +344,7 @@ function binEdges(probs: ArrayLike<number>, nBins: number, strategy: BinStrategy
 
 /** Number of inner edges strictly below p: the bin of p (numpy `searchsorted(edges[1:-1], p)`, side left). */
 function binOf(edges: Float64Array, p: number): number {
-  let lo = 1;
-  let hi = edges.length - 1;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (edges[mid] < p) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo - 1;
+  return lowerBound(edges, p, 1, edges.length - 1) - 1;
 }
 
 /**

@@ -18,7 +18,8 @@
  */
 import { DataError } from "../errors.js";
 import { type BootstrapOptions, forEachBootstrapSample, quantileSorted } from "./bootstrap.js";
-import { checkBinary, checkProbabilities } from "./metrics.js";
+import { checkBinary, checkProbabilities, splitSorted } from "./metrics.js";
+import { lowerBound } from "../util/search.js";
 
 /** Net benefit of treating everyone at threshold pt: prevalence - (1 - prevalence) * pt / (1 - pt). */
 export function treatAllNetBenefit(prevalence: number, pt: number): number {
@@ -41,18 +42,6 @@ export function defaultThresholds(): Float64Array {
   const t = new Float64Array(100);
   for (let k = 0; k < 100; k++) t[k] = k * 0.01;
   return t;
-}
-
-/** First index in ascending `a` with a[i] >= v: n - index = count of values >= v. */
-function lowerBound(a: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** Fills tp/fp counts (risk >= pt) for every threshold from the class-wise sorted risks. */
@@ -122,7 +111,7 @@ export function decisionCurve(
   const thr = Float64Array.from(opts.thresholds ?? defaultThresholds());
   checkThresholds(thr);
   const n = probs.length;
-  const { pos, neg } = sortedByClass(probs, labels, nPos, nNeg);
+  const { pos, neg } = splitSorted(probs, labels, nPos, nNeg);
   const m = thr.length;
   const tp = new Float64Array(m);
   const fp = new Float64Array(m);
@@ -155,23 +144,6 @@ export function decisionCurve(
     prevalence,
     n,
   };
-}
-
-function sortedByClass(
-  probs: ArrayLike<number>,
-  labels: ArrayLike<number>,
-  nPos: number,
-  nNeg: number,
-): { pos: Float64Array; neg: Float64Array } {
-  const pos = new Float64Array(nPos);
-  const neg = new Float64Array(nNeg);
-  let a = 0;
-  let b = 0;
-  for (let i = 0; i < probs.length; i++) {
-    if (labels[i] === 1) pos[a++] = probs[i];
-    else neg[b++] = probs[i];
-  }
-  return { pos: pos.sort(), neg: neg.sort() };
 }
 
 export interface DecisionCurveBands {

@@ -18,6 +18,7 @@
 import { DataError } from "../errors.js";
 import { normalQuantile, normalTwoSided, studentTTwoSided } from "./distributions.js";
 import { checkBinary, splitSorted } from "./metrics.js";
+import { lowerBound, upperBound } from "../util/search.js";
 
 /** DeLong structural components of one score vector. */
 export interface DelongPlacements {
@@ -27,30 +28,6 @@ export interface DelongPlacements {
   cases: Float64Array;
   /** V01 placement of every control (label 0), in input order. */
   controls: Float64Array;
-}
-
-/** First index in sorted `a` whose value is >= v (count of values < v). */
-function lowerBound(a: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] < v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
-}
-
-/** First index in sorted `a` whose value is > v (count of values <= v). */
-function upperBound(a: Float64Array, v: number): number {
-  let lo = 0;
-  let hi = a.length;
-  while (lo < hi) {
-    const mid = (lo + hi) >>> 1;
-    if (a[mid] <= v) lo = mid + 1;
-    else hi = mid;
-  }
-  return lo;
 }
 
 /** DeLong placements (structural components) in O(n log n). */
