@@ -22,18 +22,8 @@ import {
   ctPhantom,
   ibsiDiagnosticReferences,
   ibsiReferences,
+  rng,
 } from "../helpers/ibsi.js";
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The CT phantom processed under a configuration, once per configuration and test file. */
 const processed = new Map<string, IbsiProcessed>();

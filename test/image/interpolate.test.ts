@@ -10,17 +10,7 @@ import {
   sampleOnGrid,
 } from "../../src/image/interpolate.js";
 import { type Mat3, type Vec3, Volume } from "../../src/image/volume.js";
-
-function rng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { rng } from "../helpers/ibsi.js";
 
 const close = (a: number, b: number, tol = 1e-12, what = "") =>
   assert.ok(Math.abs(a - b) <= tol * Math.max(1, Math.abs(b)), `${what} got ${a}, expected ${b}`);
