@@ -20,7 +20,7 @@ import { logRank } from "../stats/logrank.js";
 import { auc, multiclassAuc } from "../stats/metrics.js";
 import { Random } from "../stats/random.js";
 import { riskStratify } from "../stats/riskGroups.js";
-import { type Dataset, fitPipeline, predictDataset } from "../stats/model.js";
+import { type Dataset, datasetFromTables, fitPipeline, predictDataset } from "../stats/model.js";
 import { stratifiedFolds } from "../stats/folds.js";
 import { type Table, tableFromColumns } from "../stats/table.js";
 import { kruskalWallis } from "../stats/univariate.js";
@@ -137,15 +137,7 @@ function zscore(cols: Float64Array[], rows: number[]): { z: Float64Array[]; mean
 
 /** A model dataset: the given feature columns and a categorical target column. */
 function datasetOf(t: Table, features: string[], target: string): Dataset {
-  const labels = t.text(target);
-  const classes = [...new Set(labels.filter((v): v is string => v !== null))].sort();
-  if (classes.length < 2) throw new DataError(`column "${target}" has fewer than 2 classes`);
-  return {
-    x: features.map((f) => t.numeric(f)),
-    names: features,
-    y: Int32Array.from(labels, (v) => (v === null ? -1 : classes.indexOf(v))),
-    classes,
-  };
+  return datasetFromTables(t.select([...features, target]), undefined, { target }).data;
 }
 
 /**
