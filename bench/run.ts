@@ -9,13 +9,13 @@ import { extractFeatures } from "../src/extract/pipeline.js";
 import { resolveParams } from "../src/extract/params.js";
 import { readImage } from "../src/io/read.js";
 import { nodeSha1 } from "../src/util/nodeHash.js";
-import { combatFit } from "../src/stats/combat.js";
-import { consensusCluster } from "../src/stats/consensus.js";
-import { cvCoxnet } from "../src/stats/coxnet.js";
-import { delongPairedTest } from "../src/stats/delong.js";
-import { fitForest } from "../src/stats/forest.js";
-import { glmnetBinomial } from "../src/stats/glmnet.js";
-import { Random } from "../src/stats/random.js";
+import { combatFit } from "../src/stats/harmonisation/combat.js";
+import { consensusCluster } from "../src/stats/clustering/consensus.js";
+import { cvCoxnet } from "../src/stats/survival/coxnet.js";
+import { delongPairedTest } from "../src/stats/metrics/delong.js";
+import { fitForest } from "../src/stats/models/forest.js";
+import { glmnetBinomial } from "../src/stats/models/glmnet.js";
+import { Random } from "../src/stats/core/random.js";
 import { dataPath, repoRoot } from "../test/helpers/data.js";
 
 /** What the CLI uses for the image/mask hash diagnostics (PyRadiomics computes them too). */

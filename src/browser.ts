@@ -28,8 +28,8 @@ export { formatCsv as formatFeatureCsv, formatJsonRows as formatFeatureJson } fr
 export { IBSI_CONFIGS, ibsiDiagnostics, ibsiFeatures } from "./extract/ibsi.js";
 export { generateCohort } from "./demo/cohort.js";
 export { analyseCohort } from "./demo/analysis.js";
-export { Random } from "./stats/random.js";
-export { Table, parseCsv, formatCsv, joinTables, tableFromColumns } from "./stats/table.js";
+export { Random } from "./stats/core/random.js";
+export { Table, parseCsv, formatCsv, joinTables, tableFromColumns } from "./stats/tables/table.js";
 export { sha1 } from "./util/sha1.js";
 export { VERSION } from "./version.js";
 export * as features from "./features/index.js";

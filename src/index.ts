@@ -40,8 +40,8 @@ export { IBSI_CONFIGS, type IbsiConfig, ibsiDiagnostics, ibsiFeatures } from "./
 export { type BatchCase, type BatchOptions, type BatchResult, parseShard, runBatch } from "./batch/run.js";
 export { manifestCases } from "./batch/manifest.js";
 export { generateCohort, type SyntheticPatient } from "./demo/cohort.js";
-export { Random } from "./stats/random.js";
-export { Table, parseCsv, formatCsv, joinTables, tableFromColumns } from "./stats/table.js";
+export { Random } from "./stats/core/random.js";
+export { Table, parseCsv, formatCsv, joinTables, tableFromColumns } from "./stats/tables/table.js";
 export { VERSION } from "./version.js";
 
 export * as features from "./features/index.js";

@@ -9,9 +9,9 @@
  *   associationTable(run.result); associateJson(run); associateSummaryText(run);
  */
 import { InputError } from "../errors.js";
-import { type AssociationResult, associate, type TargetType } from "../stats/associate.js";
-import { type PAdjustMethod, parsePAdjustMethod } from "../stats/fdr.js";
-import { guessIdColumn, joinTables, type Table } from "../stats/table.js";
+import { type AssociationResult, associate, type TargetType } from "../stats/tests/associate.js";
+import { type PAdjustMethod, parsePAdjustMethod } from "../stats/tests/fdr.js";
+import { guessIdColumn, joinTables, type Table } from "../stats/tables/table.js";
 
 /** Validated options of the association workflow. */
 export interface AssociateOptions {

@@ -14,14 +14,14 @@ import {
   clustersVsCategorical,
   clustersVsContinuous,
   clustersVsSurvival,
-} from "../stats/clusterAssociation.js";
+} from "../stats/clustering/clusterAssociation.js";
 import {
   assertFiniteMatrix,
   type ConsensusAlgorithm,
   type ConsensusResult,
   consensusCluster,
   standardizeColumns,
-} from "../stats/consensus.js";
+} from "../stats/clustering/consensus.js";
 import {
   alignExpression,
   type DiffExprResult,
@@ -29,23 +29,23 @@ import {
   differentialExpression,
   type ExpressionOrientation,
   expressionFromTable,
-} from "../stats/expression.js";
-import { type PAdjustMethod, parsePAdjustMethod } from "../stats/fdr.js";
+} from "../stats/genomics/expression.js";
+import { type PAdjustMethod, parsePAdjustMethod } from "../stats/tests/fdr.js";
 import {
   type GeneSet,
   type GeneSetMethod,
   type GeneSetScores,
   geneSetScores,
   scoresAsMatrix,
-} from "../stats/genesets.js";
-import { type DistanceMetric, type Linkage, parseDistance, parseLinkage } from "../stats/hclust.js";
+} from "../stats/genomics/genesets.js";
+import { type DistanceMetric, type Linkage, parseDistance, parseLinkage } from "../stats/clustering/hclust.js";
 import {
   type RadiogenomicMap,
   type RadiogenomicPair,
   radiogenomicMap,
   radiogenomicPairs,
-} from "../stats/radiogenomicMap.js";
-import { guessIdColumn, survivalVariable, type Table, tableIds, variableType } from "../stats/table.js";
+} from "../stats/genomics/radiogenomicMap.js";
+import { guessIdColumn, survivalVariable, type Table, tableIds, variableType } from "../stats/tables/table.js";
 import { type OutputFiles, toCsv } from "./csv.js";
 
 /** Validated options of the clustering workflow. */

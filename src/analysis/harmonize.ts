@@ -8,8 +8,8 @@
  *   const run = runHarmonize({ features, clinical }, opts);   // run.table, run.fitted, run.messages
  */
 import { InputError } from "../errors.js";
-import { type CombatModel, combatApplyTable, combatTable } from "../stats/combat.js";
-import { guessIdColumn, joinTables, type Table } from "../stats/table.js";
+import { type CombatModel, combatApplyTable, combatTable } from "../stats/harmonisation/combat.js";
+import { guessIdColumn, joinTables, type Table } from "../stats/tables/table.js";
 
 /** Validated options of the harmonisation workflow. */
 export interface HarmonizeOptions {

@@ -10,9 +10,9 @@
  *   const pred = predictCases(model, table);
  */
 import { InputError } from "../errors.js";
-import { type CvResult, classificationMetrics, crossValidate } from "../stats/crossval.js";
-import { delongCi } from "../stats/delong.js";
-import { brierScore } from "../stats/metrics.js";
+import { type CvResult, classificationMetrics, crossValidate } from "../stats/models/crossval.js";
+import { delongCi } from "../stats/metrics/delong.js";
+import { brierScore } from "../stats/metrics/metrics.js";
 import {
   type Dataset,
   datasetFromTables,
@@ -23,10 +23,10 @@ import {
   type Prediction,
   predictDataset,
   predictModel,
-} from "../stats/model.js";
-import type { ImputeMethod } from "../stats/preprocess.js";
-import type { SelectMethod, UnivariateTest } from "../stats/selection.js";
-import { formatCsv, guessIdColumn, type Table, tableFromColumns, tableIds } from "../stats/table.js";
+} from "../stats/models/model.js";
+import type { ImputeMethod } from "../stats/tables/preprocess.js";
+import type { SelectMethod, UnivariateTest } from "../stats/models/selection.js";
+import { formatCsv, guessIdColumn, type Table, tableFromColumns, tableIds } from "../stats/tables/table.js";
 import { VERSION } from "../version.js";
 import type { OutputFiles } from "./csv.js";
 

@@ -10,16 +10,16 @@
  *   survivalFiles(run); survivalSummary(run); survivalSummaryText(run);
  */
 import { DataError, InputError } from "../errors.js";
-import { type ConcordanceResult, concordanceIndex } from "../stats/concordance.js";
-import { type CoxFit, coxDesign, coxPredict, coxph, coxTable } from "../stats/cox.js";
-import { type CvCoxnetResult, coxnetPredict, cvCoxnet } from "../stats/coxnet.js";
-import { type CoxZphResult, coxZph } from "../stats/coxZph.js";
-import { type ConfType, type KaplanMeierFit, kaplanMeier, kmSummary, kmTable } from "../stats/kaplanMeier.js";
-import { type LogRankResult, logRank } from "../stats/logrank.js";
-import { Random } from "../stats/random.js";
-import { type RiskSplit, type RiskStratification, riskStratify } from "../stats/riskGroups.js";
-import { guessIdColumn, joinTables, parseEventValue, type Table, tableIds } from "../stats/table.js";
-import { type TimeAucRow, timeDependentAuc } from "../stats/timeAuc.js";
+import { type ConcordanceResult, concordanceIndex } from "../stats/survival/concordance.js";
+import { type CoxFit, coxDesign, coxPredict, coxph, coxTable } from "../stats/survival/cox.js";
+import { type CvCoxnetResult, coxnetPredict, cvCoxnet } from "../stats/survival/coxnet.js";
+import { type CoxZphResult, coxZph } from "../stats/survival/coxZph.js";
+import { type ConfType, type KaplanMeierFit, kaplanMeier, kmSummary, kmTable } from "../stats/survival/kaplanMeier.js";
+import { type LogRankResult, logRank } from "../stats/survival/logrank.js";
+import { Random } from "../stats/core/random.js";
+import { type RiskSplit, type RiskStratification, riskStratify } from "../stats/survival/riskGroups.js";
+import { guessIdColumn, joinTables, parseEventValue, type Table, tableIds } from "../stats/tables/table.js";
+import { type TimeAucRow, timeDependentAuc } from "../stats/survival/timeAuc.js";
 import { type OutputFiles, toCsv } from "./csv.js";
 
 /** Validated options of the survival workflow. */

@@ -5,7 +5,7 @@
  * Relative paths are resolved against the manifest's directory.
  */
 import { InputError } from "../errors.js";
-import type { Table } from "../stats/table.js";
+import type { Table } from "../stats/tables/table.js";
 import type { BatchCase } from "./run.js";
 
 const ID_NAMES = ["case_id", "caseid", "id", "patient", "patient_id", "subject", "subject_id"];

@@ -14,8 +14,8 @@ import {
   runAssociate,
 } from "../analysis/associate.js";
 import { readTableFile, writeTableFile } from "../io/table-file.js";
-import { associationTable } from "../stats/associate.js";
-import { formatCsv } from "../stats/table.js";
+import { associationTable } from "../stats/tests/associate.js";
+import { formatCsv } from "../stats/tables/table.js";
 import { action, formatJson, io, parseList, writeOutput } from "./util.js";
 
 export interface AssociateCliOptions extends AssociateOptionStrings {

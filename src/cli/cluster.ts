@@ -21,7 +21,7 @@ import {
 } from "../analysis/cluster.js";
 import { FileAccessError } from "../errors.js";
 import { readTableFile } from "../io/table-file.js";
-import { type GeneSet, parseGmt } from "../stats/genesets.js";
+import { type GeneSet, parseGmt } from "../stats/genomics/genesets.js";
 import { action, formatJson, note, parseIntOption, parseList, writeOutput } from "./util.js";
 
 interface ClusterCliOptions extends ClusterOptionStrings {

@@ -15,8 +15,8 @@ import {
 } from "../analysis/harmonize.js";
 import { InputError } from "../errors.js";
 import { readTableFile, writeTableFile } from "../io/table-file.js";
-import type { CombatModel } from "../stats/combat.js";
-import { formatCsv } from "../stats/table.js";
+import type { CombatModel } from "../stats/harmonisation/combat.js";
+import { formatCsv } from "../stats/tables/table.js";
 import { action, formatJson, note, parseList, writeOutput } from "./util.js";
 
 export interface HarmonizeCliOptions extends HarmonizeOptionStrings {

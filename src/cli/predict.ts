@@ -10,7 +10,7 @@ import type { Command } from "commander";
 import { predictCases } from "../analysis/model.js";
 import { FileAccessError, FormatError } from "../errors.js";
 import { readTableFile } from "../io/table-file.js";
-import { type ModelFile, validateModel } from "../stats/model.js";
+import { type ModelFile, validateModel } from "../stats/models/model.js";
 import { action, note, writeOutput } from "./util.js";
 
 export function readModelFile(path: string): ModelFile {

@@ -7,23 +7,23 @@
  */
 
 import { DataError } from "../errors.js";
-import { associate, type AssociationRow } from "../stats/associate.js";
-import { adjustedRandIndex } from "../stats/clusterAgreement.js";
-import { clustersVsCategorical } from "../stats/clusterAssociation.js";
-import { combatApply, combatFit, combatTable } from "../stats/combat.js";
-import { concordanceIndex } from "../stats/concordance.js";
-import { consensusCluster } from "../stats/consensus.js";
-import { crossValidate } from "../stats/crossval.js";
-import { coxnetPredict, cvCoxnet } from "../stats/coxnet.js";
-import { adjustPValues } from "../stats/fdr.js";
-import { logRank } from "../stats/logrank.js";
-import { auc, multiclassAuc } from "../stats/metrics.js";
-import { Random } from "../stats/random.js";
-import { riskStratify } from "../stats/riskGroups.js";
-import { type Dataset, datasetFromTables, fitPipeline, predictDataset } from "../stats/model.js";
-import { stratifiedFolds } from "../stats/folds.js";
-import { type Table, tableFromColumns } from "../stats/table.js";
-import { kruskalWallis } from "../stats/univariate.js";
+import { associate, type AssociationRow } from "../stats/tests/associate.js";
+import { adjustedRandIndex } from "../stats/clustering/clusterAgreement.js";
+import { clustersVsCategorical } from "../stats/clustering/clusterAssociation.js";
+import { combatApply, combatFit, combatTable } from "../stats/harmonisation/combat.js";
+import { concordanceIndex } from "../stats/survival/concordance.js";
+import { consensusCluster } from "../stats/clustering/consensus.js";
+import { crossValidate } from "../stats/models/crossval.js";
+import { coxnetPredict, cvCoxnet } from "../stats/survival/coxnet.js";
+import { adjustPValues } from "../stats/tests/fdr.js";
+import { logRank } from "../stats/survival/logrank.js";
+import { auc, multiclassAuc } from "../stats/metrics/metrics.js";
+import { Random } from "../stats/core/random.js";
+import { riskStratify } from "../stats/survival/riskGroups.js";
+import { type Dataset, datasetFromTables, fitPipeline, predictDataset } from "../stats/models/model.js";
+import { stratifiedFolds } from "../stats/models/folds.js";
+import { type Table, tableFromColumns } from "../stats/tables/table.js";
+import { kruskalWallis } from "../stats/tests/univariate.js";
 
 export interface DemoAnalysisOptions {
   mutation?: string;

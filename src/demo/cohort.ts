@@ -15,7 +15,7 @@
  */
 
 import { Volume } from "../image/volume.js";
-import { Random } from "../stats/random.js";
+import { Random } from "../stats/core/random.js";
 
 export const LOG_HR_MUTATION = Math.log(5);
 export const LOG_HR_VOLUME = 1.2;

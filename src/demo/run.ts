@@ -10,7 +10,7 @@ import { InputError } from "../errors.js";
 import { formatCsv as formatFeatureCsv } from "../extract/output.js";
 import { parseParams } from "../extract/paramFile.js";
 import { writeImage } from "../io/write.js";
-import { formatCsv, joinTables, parseCsv } from "../stats/table.js";
+import { formatCsv, joinTables, parseCsv } from "../stats/tables/table.js";
 import { analyseCohort } from "./analysis.js";
 import { type SyntheticPatient, cohortClinicalCsv, generateCohort } from "./cohort.js";
 

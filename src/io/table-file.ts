@@ -12,7 +12,7 @@ import {
   type ReadTableOptions,
   readTableBytes,
   type Table,
-} from "../stats/table.js";
+} from "../stats/tables/table.js";
 
 /** Read a table file. Errors name the file. */
 export async function readTableFile(path: string, options: ReadTableOptions = {}): Promise<Table> {

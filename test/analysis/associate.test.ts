@@ -12,8 +12,8 @@ import {
   parseAssociateOptions,
   runAssociate,
 } from "../../src/analysis/associate.js";
-import { Random } from "../../src/stats/random.js";
-import { type Table, tableFromColumns } from "../../src/stats/table.js";
+import { Random } from "../../src/stats/core/random.js";
+import { type Table, tableFromColumns } from "../../src/stats/tables/table.js";
 
 const defaults: AssociateOptionStrings = { target: "ki67", fdr: "bh", secondary: true, alpha: "0.05" };
 

@@ -13,8 +13,8 @@ import {
   parseClusterOptions,
   runCluster,
 } from "../../src/analysis/cluster.js";
-import { parseGmt } from "../../src/stats/genesets.js";
-import { parseCsv } from "../../src/stats/table.js";
+import { parseGmt } from "../../src/stats/genomics/genesets.js";
+import { parseCsv } from "../../src/stats/tables/table.js";
 import { clusterCohortTexts } from "./cohorts.js";
 
 const texts = clusterCohortTexts();

@@ -3,8 +3,8 @@
  * test/analysis (parsed in memory) and the command tests in test/cli (written to files).
  */
 import { readFileSync } from "node:fs";
-import { Random } from "../../src/stats/random.js";
-import { survPath } from "../stats/survivalGoldens.js";
+import { Random } from "../../src/stats/core/random.js";
+import { survPath } from "../stats/survival/survivalGoldens.js";
 
 /** R's lung.csv with a case id column, split into features (meal.cal, wt.loss) and clinical (the rest). */
 export function lungTexts(): { features: string; clinical: string } {

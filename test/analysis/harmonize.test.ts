@@ -11,7 +11,7 @@ import {
   runHarmonize,
 } from "../../src/analysis/harmonize.js";
 import { readTableFile } from "../../src/io/table-file.js";
-import { type Table, tableFromColumns } from "../../src/stats/table.js";
+import { type Table, tableFromColumns } from "../../src/stats/tables/table.js";
 import { dataPath, skipUnlessData } from "../helpers/data.js";
 
 const DIR = ["reference", "combat"] as const;

@@ -13,8 +13,8 @@ import {
   predictCases,
   runModel,
 } from "../../src/analysis/model.js";
-import { predictModel } from "../../src/stats/model.js";
-import { parseCsv, type Table } from "../../src/stats/table.js";
+import { predictModel } from "../../src/stats/models/model.js";
+import { parseCsv, type Table } from "../../src/stats/tables/table.js";
 import { modelCohortTexts } from "./cohorts.js";
 
 function cohort(): { features: Table; labels: Table } {

@@ -12,9 +12,9 @@ import {
   survivalSummary,
   survivalSummaryText,
 } from "../../src/analysis/survival.js";
-import { parseCsv, type Table } from "../../src/stats/table.js";
+import { parseCsv, type Table } from "../../src/stats/tables/table.js";
 import { skipUnlessData } from "../helpers/data.js";
-import { Comparer, readJson } from "../stats/survivalGoldens.js";
+import { Comparer, readJson } from "../stats/survival/survivalGoldens.js";
 import { lungTexts, survivalCohortTexts } from "./cohorts.js";
 
 const defaults: SurvivalOptionStrings = {

@@ -11,8 +11,8 @@ import { after, describe, test } from "node:test";
 import { Command } from "commander";
 import { register } from "../../src/cli/associate.js";
 import { readTableFile } from "../../src/io/table-file.js";
-import { Random } from "../../src/stats/random.js";
-import { formatCsv, tableFromColumns } from "../../src/stats/table.js";
+import { Random } from "../../src/stats/core/random.js";
+import { formatCsv, tableFromColumns } from "../../src/stats/tables/table.js";
 import { dataPath, skipUnlessData } from "../helpers/data.js";
 import { runCli } from "../helpers/cli.js";
 

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, describe, test } from "node:test";
 import { readTableFile } from "../../src/io/table-file.js";
-import { formatCsv } from "../../src/stats/table.js";
+import { formatCsv } from "../../src/stats/tables/table.js";
 import { dataPath, skipUnlessData } from "../helpers/data.js";
 import { runCli } from "../helpers/cli.js";
 

@@ -7,9 +7,9 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "no
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { after, before, describe, it } from "node:test";
-import { type ModelFile, predictModel } from "../../src/stats/model.js";
+import { type ModelFile, predictModel } from "../../src/stats/models/model.js";
 import { modelCohortTexts } from "../analysis/cohorts.js";
-import { parseCsv } from "../../src/stats/table.js";
+import { parseCsv } from "../../src/stats/tables/table.js";
 import { runCli } from "../helpers/cli.js";
 
 let dir: string;
