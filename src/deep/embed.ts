@@ -9,8 +9,8 @@
  */
 import type { InferenceSession, Tensor } from "onnxruntime-common";
 import { InputError } from "../errors.js";
-import { maskCentroid, samplePatch } from "../image/patch.js";
-import type { Vec3, Volume } from "../image/volume.js";
+import { axisDirections, maskCentroid, patchVoxelWorld, samplePatch } from "../image/patch.js";
+import { type Mat3, type Vec3, Volume } from "../image/volume.js";
 import { type ModelSignature, type ValueInfo, formatShape, readModelSignature } from "./onnxModel.js";
 import { type PcaModel, applyPca } from "./pca.js";
 import type { EmbedSettings } from "./settings.js";
@@ -170,6 +170,8 @@ export function preparePatch(
 
 export interface EmbedResult {
   features: Record<string, number>;
+  /** Centre of the patch (LPS mm). */
+  center: Vec3;
   diagnostics: Record<string, string | number>;
 }
 
@@ -197,6 +199,7 @@ export async function embedVolume(
   const p = (v: readonly number[]) => `(${v.map((x) => Number(x.toFixed(6))).join(", ")})`;
   return {
     features,
+    center: patch.center,
     diagnostics: {
       diagnostics_Embed_Preset: settings.preset,
       diagnostics_Embed_Model: opts.modelName ?? "",
@@ -210,4 +213,28 @@ export async function embedVolume(
       diagnostics_Embed_Dimensions: out.length,
     },
   };
+}
+
+/**
+ * The patch as an image in world space (input intensities, before the window), for checking where a model
+ * looked: volume axis x = tensor axis 2 (fastest), y = axis 1, z = axis 0.
+ */
+export function patchVolume(image: Volume, settings: EmbedSettings, center: Vec3): Volume<Float32Array> {
+  const spec = {
+    center,
+    size: settings.patchSize,
+    spacing: settings.spacing,
+    axes: settings.axes,
+    interpolation: settings.interpolator,
+    padValue: settings.padStage === "input" ? settings.padValue : 0,
+  };
+  const data = samplePatch(image, spec);
+  const [d0, d1, d2] = axisDirections(settings.axes);
+  const direction: Mat3 = [d2[0], d1[0], d0[0], d2[1], d1[1], d0[1], d2[2], d1[2], d0[2]];
+  return new Volume(data, {
+    size: [settings.patchSize[2], settings.patchSize[1], settings.patchSize[0]],
+    spacing: [settings.spacing[2], settings.spacing[1], settings.spacing[0]],
+    origin: patchVoxelWorld(spec, [0, 0, 0]),
+    direction,
+  });
 }
