@@ -21,6 +21,7 @@ const COMMANDS: Record<string, () => Promise<{ register: Registrar }>> = {
   predict: () => import("./predict.js"),
   cluster: () => import("./cluster.js"),
   delta: () => import("./delta.js"),
+  kinetic: () => import("./kinetic.js"),
   embed: () => import("./embed.js"),
   pca: () => import("./pca.js"),
 };

@@ -89,3 +89,27 @@ test("bad DCE input: fewer than 3 phases, unsorted times, a phase on another gri
     /phase 1 is not on the grid of phase 0 \(spacing\)/,
   );
 });
+
+test("kinetic command: maps written as NIfTI; fewer than 3 phases refused with one line", async () => {
+  const { mkdtempSync } = await import("node:fs");
+  const { tmpdir } = await import("node:os");
+  const { join } = await import("node:path");
+  const { writeImage } = await import("../../src/io/write.js");
+  const { readImage } = await import("../../src/io/read.js");
+  const { runCli } = await import("../helpers/cli.js");
+  const dir = mkdtempSync(join(tmpdir(), "rg-kinetic-"));
+  const files = phases(120).map((p, i) => {
+    const f = join(dir, `phase${i}.nii.gz`);
+    writeImage(f, p);
+    return f;
+  });
+  const out = join(dir, "maps");
+  const r = await runCli("kinetic", ...files, "--times", times.join(","), "--out-dir", out);
+  assert.equal(r.code, 0, r.stderr);
+  const ser = readImage(join(out, "kinetic-SER.nii.gz"));
+  const direct = kineticMaps(phases(120), times).maps.get("SER")!;
+  assert.deepEqual([...ser.data], [...direct.data]);
+  const bad = await runCli("kinetic", files[0]!, files[1]!, "--times", "0,60", "--out-dir", out);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /at least 3 phases/);
+});
