@@ -59,19 +59,19 @@ test("Nyul: one training image -> its [pc1, pc2]-scaled landmarks; every trainin
   const single = fitNyul([train[0]!], { percentiles, scale: [0, 100] });
   const lm = nyulLandmarks(train[0]!.image, null, percentiles);
   const want = lm.map((x) => ((x - lm[0]!) * 100) / (lm[4]! - lm[0]!));
-  single.standard.forEach((s, j) => assert.ok(Math.abs(s - want[j]!) < 1e-12, `${s} vs ${want[j]}`));
+  for (const [j, s] of single.standard.entries())
+    assert.ok(Math.abs(s - want[j]!) < 1e-12, `${s} vs ${want[j]}`);
   const model = fitNyul(train, { percentiles, scale: [0, 100] });
   assert.equal(model.standard[0], 0);
   assert.ok(Math.abs(model.standard[4]! - 100) < 1e-12);
   for (const t of train) {
     const own = nyulLandmarks(t.image, null, percentiles);
     const f = nyulMapping(model, own);
-    own.forEach((x, j) =>
+    for (const [j, x] of own.entries())
       assert.ok(
         Math.abs(f(x) - model.standard[j]!) < 1e-12,
         `landmark ${j}: ${f(x)} vs ${model.standard[j]}`,
-      ),
-    );
+      );
     // and the standardised image is that map applied voxel by voxel, monotone
     const mapped = applyNyul(model, t.image, null);
     for (let i = 0; i < 50; i++) assert.equal(mapped.data[i], f(t.image.data[i]!));

@@ -34,10 +34,16 @@ function packMgh(
   dv.setInt32(20, type);
   dv.setInt32(24, 0);
   dv.setInt16(28, opts.goodRAS ?? 1);
-  [1, 1, 1.5].forEach((v, i) => dv.setFloat32(30 + 4 * i, v));
+  [1, 1, 1.5].forEach((v, i) => {
+    dv.setFloat32(30 + 4 * i, v);
+  });
   // x_r x_a x_s, y_r y_a y_s, z_r z_a z_s: x -> Left (-R), y -> Inferior, z -> Anterior (LIA)
-  [-1, 0, 0, 0, 0, -1, 0, 1, 0].forEach((v, i) => dv.setFloat32(42 + 4 * i, v));
-  [10, -20, 30].forEach((v, i) => dv.setFloat32(78 + 4 * i, v));
+  [-1, 0, 0, 0, 0, -1, 0, 1, 0].forEach((v, i) => {
+    dv.setFloat32(42 + 4 * i, v);
+  });
+  [10, -20, 30].forEach((v, i) => {
+    dv.setFloat32(78 + 4 * i, v);
+  });
   for (let i = 0; i < n; i++) {
     if (type === 4) dv.setInt16(284 + 2 * i, i * 10 - 50);
     else dv.setFloat32(284 + 4 * i, i * 0.5);
