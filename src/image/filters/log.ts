@@ -213,6 +213,83 @@ export function recursiveFilterLine(
   for (let i = 0; i < ln; i++) out[i]! += tmp[i]!;
 }
 
+interface LineBuffers {
+  x: Float64Array;
+  y: Float64Array;
+  t: Float64Array;
+  px: Float64Array;
+  py: Float64Array;
+  pt: Float64Array;
+}
+
+/**
+ * recursiveFilterLine on `w` interleaved lines at once: x[i * w + k] is sample i of line k. Same
+ * arithmetic, in the same order, per line.
+ */
+function recursiveFilterPlane(
+  c: RecursiveCoefficients,
+  x: Float64Array,
+  out: Float64Array,
+  tmp: Float64Array,
+  ln: number,
+  w: number,
+): void {
+  const { n0, n1, n2, n3, d1, d2, d3, d4, m1, m2, m3, m4, bn1, bn2, bn3, bn4, bm1, bm2, bm3, bm4 } = c;
+  const e = ln - 1;
+  for (let k = 0; k < w; k++) {
+    const v1 = x[k]!;
+    const a1 = x[w + k]!;
+    const a2 = x[2 * w + k]!;
+    const a3 = x[3 * w + k]!;
+    let o0 = v1 * n0 + v1 * n1 + v1 * n2 + v1 * n3;
+    let o1 = a1 * n0 + v1 * n1 + v1 * n2 + v1 * n3;
+    let o2 = a2 * n0 + a1 * n1 + v1 * n2 + v1 * n3;
+    let o3 = a3 * n0 + a2 * n1 + a1 * n2 + v1 * n3;
+    o0 -= v1 * bn1 + v1 * bn2 + v1 * bn3 + v1 * bn4;
+    o1 -= o0 * d1 + v1 * bn2 + v1 * bn3 + v1 * bn4;
+    o2 -= o1 * d1 + o0 * d2 + v1 * bn3 + v1 * bn4;
+    o3 -= o2 * d1 + o1 * d2 + o0 * d3 + v1 * bn4;
+    out[k] = o0;
+    out[w + k] = o1;
+    out[2 * w + k] = o2;
+    out[3 * w + k] = o3;
+    const v2 = x[e * w + k]!;
+    const b1 = x[(e - 1) * w + k]!;
+    const b2 = x[(e - 2) * w + k]!;
+    let t0 = v2 * m1 + v2 * m2 + v2 * m3 + v2 * m4;
+    let t1 = v2 * m1 + v2 * m2 + v2 * m3 + v2 * m4;
+    let t2 = b1 * m1 + v2 * m2 + v2 * m3 + v2 * m4;
+    let t3 = b2 * m1 + b1 * m2 + v2 * m3 + v2 * m4;
+    t0 -= v2 * bm1 + v2 * bm2 + v2 * bm3 + v2 * bm4;
+    t1 -= t0 * d1 + v2 * bm2 + v2 * bm3 + v2 * bm4;
+    t2 -= t1 * d1 + t0 * d2 + v2 * bm3 + v2 * bm4;
+    t3 -= t2 * d1 + t1 * d2 + t0 * d3 + v2 * bm4;
+    tmp[e * w + k] = t0;
+    tmp[(e - 1) * w + k] = t1;
+    tmp[(e - 2) * w + k] = t2;
+    tmp[(e - 3) * w + k] = t3;
+  }
+  for (let i = 4; i < ln; i++) {
+    const r = i * w;
+    for (let k = 0; k < w; k++) {
+      const s = x[r + k]! * n0 + x[r - w + k]! * n1 + x[r - 2 * w + k]! * n2 + x[r - 3 * w + k]! * n3;
+      out[r + k] =
+        s - (out[r - w + k]! * d1 + out[r - 2 * w + k]! * d2 + out[r - 3 * w + k]! * d3 + out[r - 4 * w + k]! * d4);
+    }
+  }
+  for (let i = ln - 4; i > 0; i--) {
+    const r = (i - 1) * w;
+    const q = i * w;
+    for (let k = 0; k < w; k++) {
+      const s = x[q + k]! * m1 + x[q + w + k]! * m2 + x[q + 2 * w + k]! * m3 + x[q + 3 * w + k]! * m4;
+      tmp[r + k] =
+        s - (tmp[q + k]! * d1 + tmp[q + w + k]! * d2 + tmp[q + 2 * w + k]! * d3 + tmp[q + 3 * w + k]! * d4);
+    }
+  }
+  const n = ln * w;
+  for (let i = 0; i < n; i++) out[i]! += tmp[i]!;
+}
+
 /** A block of an image: data over the global index ranges [lo, hi] (inclusive) per axis. */
 interface Block {
   data: ArrayLike<number>;
@@ -236,7 +313,7 @@ function pass(
   c: RecursiveCoefficients,
   keepLo: Vec3,
   keepHi: Vec3,
-  buf: { x: Float64Array; y: Float64Array; t: Float64Array },
+  buf: LineBuffers,
 ): Block {
   const sd = dimsOf(src);
   const od = dimsOf({ lo: keepLo, hi: keepHi });
@@ -249,15 +326,42 @@ function pass(
   const oa = oStride[axis]!;
   const outFirst = keepLo[axis]! - src.lo[axis]!;
   const outN = od[axis]!;
-  const { x, y, t } = buf;
   const data = src.data;
-  for (let gv = keepLo[v]!; gv <= keepHi[v]!; gv++) {
-    for (let gu = keepLo[u]!; gu <= keepHi[u]!; gu++) {
-      let sBase = (gu - src.lo[u]!) * sStride[u]! + (gv - src.lo[v]!) * sStride[v]!;
-      for (let i = 0; i < ln; i++, sBase += sa) x[i] = data[sBase]!;
-      recursiveFilterLine(c, x, y, t, ln);
-      let oBase = (gu - keepLo[u]!) * oStride[u]! + (gv - keepLo[v]!) * oStride[v]!;
-      for (let i = 0; i < outN; i++, oBase += oa) out[oBase] = y[outFirst + i]!;
+  if (axis === 0) {
+    const { x, y, t } = buf;
+    for (let gv = keepLo[v]!; gv <= keepHi[v]!; gv++) {
+      for (let gu = keepLo[u]!; gu <= keepHi[u]!; gu++) {
+        let sBase = (gu - src.lo[u]!) * sStride[u]! + (gv - src.lo[v]!) * sStride[v]!;
+        for (let i = 0; i < ln; i++, sBase += sa) x[i] = data[sBase]!;
+        recursiveFilterLine(c, x, y, t, ln);
+        let oBase = (gu - keepLo[u]!) * oStride[u]! + (gv - keepLo[v]!) * oStride[v]!;
+        for (let i = 0; i < outN; i++, oBase += oa) out[oBase] = y[outFirst + i]!;
+      }
+    }
+  } else {
+    // u is the x axis: filter all x-rows of a plane together (contiguous inner loops)
+    const w = keepHi[0]! - keepLo[0]! + 1;
+    const need = ln * w;
+    if (buf.px.length < need) {
+      buf.px = new Float64Array(need);
+      buf.py = new Float64Array(need);
+      buf.pt = new Float64Array(need);
+    }
+    const { px, py, pt } = buf;
+    const x0 = keepLo[0]! - src.lo[0]!;
+    for (let gv = keepLo[v]!; gv <= keepHi[v]!; gv++) {
+      const sv = (gv - src.lo[v]!) * sStride[v]! + x0;
+      for (let i = 0, q = 0; i < ln; i++) {
+        const b = sv + i * sa;
+        for (let k = 0; k < w; k++, q++) px[q] = data[b + k]!;
+      }
+      recursiveFilterPlane(c, px, py, pt, ln, w);
+      const ovb = (gv - keepLo[v]!) * oStride[v]!;
+      for (let i = 0; i < outN; i++) {
+        const b = ovb + i * oa;
+        const s = (outFirst + i) * w;
+        for (let k = 0; k < w; k++) out[b + k] = py[s + k]!;
+      }
     }
   }
   return { data: out, lo: [...keepLo] as Vec3, hi: [...keepHi] as Vec3 };
@@ -308,7 +412,14 @@ export function laplacianOfGaussian(
   const bLo: Vec3 = [0, 1, 2].map((a) => Math.max(0, box.min[a]!)) as Vec3;
   const bHi: Vec3 = [0, 1, 2].map((a) => Math.min(full.hi[a]!, box.max[a]!)) as Vec3;
   const maxLn = Math.max(...image.size);
-  const buf = { x: new Float64Array(maxLn), y: new Float64Array(maxLn), t: new Float64Array(maxLn) };
+  const buf: LineBuffers = {
+    x: new Float64Array(maxLn),
+    y: new Float64Array(maxLn),
+    t: new Float64Array(maxLn),
+    px: new Float64Array(0),
+    py: new Float64Array(0),
+    pt: new Float64Array(0),
+  };
   const od = dimsOf({ lo: bLo, hi: bHi });
   const acc = new Float32Array(od[0] * od[1] * od[2]);
   const smooth = [0, 1, 2].map((a) => recursiveGaussianCoefficients(sigma, image.spacing[a]!, 0, true));

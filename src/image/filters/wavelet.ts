@@ -166,7 +166,7 @@ export function waveletDecomposition(image: Volume, options: WaveletOptions = {}
   // gather the input over sets[0] (padded indices; index N of an odd axis wraps to 0)
   const s0 = plans.map((p) => p.sets[0]!);
   let dims: Vec3 = [s0[0]!.length, s0[1]!.length, s0[2]!.length];
-  let approx = new Float64Array(dims[0] * dims[1] * dims[2]);
+  let approx: Float64Array = new Float64Array(dims[0] * dims[1] * dims[2]);
   {
     const [nx, ny] = size;
     const src = image.data;
