@@ -274,7 +274,11 @@ function recursiveFilterPlane(
     for (let k = 0; k < w; k++) {
       const s = x[r + k]! * n0 + x[r - w + k]! * n1 + x[r - 2 * w + k]! * n2 + x[r - 3 * w + k]! * n3;
       out[r + k] =
-        s - (out[r - w + k]! * d1 + out[r - 2 * w + k]! * d2 + out[r - 3 * w + k]! * d3 + out[r - 4 * w + k]! * d4);
+        s -
+        (out[r - w + k]! * d1 +
+          out[r - 2 * w + k]! * d2 +
+          out[r - 3 * w + k]! * d3 +
+          out[r - 4 * w + k]! * d4);
     }
   }
   for (let i = ln - 4; i > 0; i--) {
