@@ -35,11 +35,10 @@ test("db2, db3 and coif1 equal their closed forms (Daubechies, Ten lectures)", (
     ["coif1", coif1],
   ] as const) {
     const b = waveletFilterBank(name);
-    h.forEach((v, i) =>
-      assert.ok(Math.abs(b.recLo[i]! - v) < 1e-13, `${name} rec_lo[${i}] ${b.recLo[i]} vs ${v}`),
-    );
+    for (const [i, v] of h.entries())
+      assert.ok(Math.abs(b.recLo[i]! - v) < 1e-13, `${name} rec_lo[${i}] ${b.recLo[i]} vs ${v}`);
     // PyWavelets: dec_lo is rec_lo reversed
-    h.forEach((v, i) => assert.ok(Math.abs(b.decLo[h.length - 1 - i]! - v) < 1e-13));
+    for (const [i, v] of h.entries()) assert.ok(Math.abs(b.decLo[h.length - 1 - i]! - v) < 1e-13);
   }
   assert.deepEqual(
     Array.from(waveletFilterBank("haar").decHi).map((v) => Math.round(v * 1e12) / 1e12),
@@ -107,11 +106,10 @@ test("haar on a tiny line matches the hand-computed periodic convolution (PyWave
   assert.equal(lo!.name, "wavelet-L");
   const wantLo = [(2 + 1) * s, (4 + 2) * s, (8 + 4) * s, (1 + 8) * s];
   const wantHi = [(2 - 1) * s, (4 - 2) * s, (8 - 4) * s, (1 - 8) * s];
-  wantLo.forEach((v, i) => assert.ok(Math.abs(lo!.image.data[i]! - v) < 1e-12, `lo ${i}`));
+  for (const [i, v] of wantLo.entries()) assert.ok(Math.abs(lo!.image.data[i]! - v) < 1e-12, `lo ${i}`);
   // dec_hi = [-1, 1]/sqrt2: out[o] = -x[o+1] + x[o]  ... times s
-  wantHi.forEach((v, i) =>
-    assert.ok(Math.abs(hi!.image.data[i]! + v) < 1e-12, `hi ${i} ${hi!.image.data[i]}`),
-  );
+  for (const [i, v] of wantHi.entries())
+    assert.ok(Math.abs(hi!.image.data[i]! + v) < 1e-12, `hi ${i} ${hi!.image.data[i]}`);
 });
 
 test("odd sizes use PyRadiomics' wrap padding by one voxel: x[N] = x[0], then crop", () => {
@@ -120,7 +118,7 @@ test("odd sizes use PyRadiomics' wrap padding by one voxel: x[N] = x[0], then cr
   const lo = waveletDecomposition(vol, { wavelet: "haar", axes: [0] })[1]!;
   const s = Math.SQRT1_2;
   // padded [1, 2, 4, 1]: lo[o] = (p[o+1] + p[o]) s
-  [3 * s, 6 * s, 5 * s].forEach((v, i) => assert.ok(Math.abs(lo.image.data[i]! - v) < 1e-12));
+  for (const [i, v] of [3 * s, 6 * s, 5 * s].entries()) assert.ok(Math.abs(lo.image.data[i]! - v) < 1e-12);
 });
 
 test("box restriction equals the whole transform (levels 2, start_level 1, odd sizes, wrap-around)", () => {
