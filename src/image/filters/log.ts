@@ -332,14 +332,26 @@ function pass(
   const outN = od[axis]!;
   const data = src.data;
   if (axis === 0) {
-    const { x, y, t } = buf;
-    for (let gv = keepLo[v]!; gv <= keepHi[v]!; gv++) {
-      for (let gu = keepLo[u]!; gu <= keepHi[u]!; gu++) {
-        let sBase = (gu - src.lo[u]!) * sStride[u]! + (gv - src.lo[v]!) * sStride[v]!;
-        for (let i = 0; i < ln; i++, sBase += sa) x[i] = data[sBase]!;
-        recursiveFilterLine(c, x, y, t, ln);
-        let oBase = (gu - keepLo[u]!) * oStride[u]! + (gv - keepLo[v]!) * oStride[v]!;
-        for (let i = 0; i < outN; i++, oBase += oa) out[oBase] = y[outFirst + i]!;
+    // filter the x-lines of one z-plane together: transpose them into px[i * w + k] (k = y row)
+    const w = keepHi[1]! - keepLo[1]! + 1;
+    const need = ln * w;
+    if (buf.px.length < need) {
+      buf.px = new Float64Array(need);
+      buf.py = new Float64Array(need);
+      buf.pt = new Float64Array(need);
+    }
+    const { px, py, pt } = buf;
+    for (let gv = keepLo[2]!; gv <= keepHi[2]!; gv++) {
+      const sv = (gv - src.lo[2]!) * sStride[2]! + (keepLo[1]! - src.lo[1]!) * sStride[1]!;
+      for (let k = 0; k < w; k++) {
+        const b = sv + k * sStride[1]!;
+        for (let i = 0; i < ln; i++) px[i * w + k] = data[b + i]!;
+      }
+      recursiveFilterPlane(c, px, py, pt, ln, w);
+      const ovb = (gv - keepLo[2]!) * oStride[2]!;
+      for (let k = 0; k < w; k++) {
+        const b = ovb + k * oStride[1]!;
+        for (let i = 0; i < outN; i++) out[b + i] = py[(outFirst + i) * w + k]!;
       }
     }
   } else {
@@ -407,8 +419,21 @@ export function laplacianOfGaussian(
 ): Volume<Float32Array> {
   const problem = logSigmaProblem(sigma, image.size, image.spacing);
   if (problem) throw new InputError(options.source ? `${options.source}: ${problem}` : problem);
+  // one monomorphic array type for the line loops: float32 holds every 8/16-bit integer exactly
+  const d = image.data as VoxelArray;
+  const exact32 =
+    d instanceof Float32Array ||
+    d instanceof Int16Array ||
+    d instanceof Uint16Array ||
+    d instanceof Int8Array ||
+    d instanceof Uint8Array;
   const full: Block = {
-    data: image.data as VoxelArray,
+    data:
+      d instanceof Float32Array || d instanceof Float64Array
+        ? d
+        : exact32
+          ? Float32Array.from(d)
+          : Float64Array.from(d),
     lo: [0, 0, 0],
     hi: [image.size[0] - 1, image.size[1] - 1, image.size[2] - 1],
   };
@@ -443,8 +468,8 @@ export function laplacianOfGaussian(
       cur = pass(cur, axis, s === 0 ? second[axis]! : smooth[axis]!, keepLo, keepHi, buf);
     }
     const k = 1 / (image.spacing[dim]! * image.spacing[dim]!);
-    const d = cur.data;
-    for (let i = 0; i < acc.length; i++) acc[i] = acc[i]! + d[i]! * k;
+    const r = cur.data;
+    for (let i = 0; i < acc.length; i++) acc[i] = acc[i]! + r[i]! * k;
   }
   return new Volume(acc, {
     size: od,
