@@ -36,4 +36,7 @@ for (const gen of [logImages(image, { sigma: [1, 2, 3] }, box), waveletImages(im
     ).length;
   }
 }
-process.stdout.write(JSON.stringify({ features: n, maxRssKiB: process.resourceUsage().maxRSS }));
+const ru = process.resourceUsage();
+process.stdout.write(
+  JSON.stringify({ features: n, maxRssKiB: ru.maxRSS, cpuMs: (ru.userCPUTime + ru.systemCPUTime) / 1000 }),
+);
