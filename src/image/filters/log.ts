@@ -325,7 +325,8 @@ function pass(
   const sStride: Vec3 = [1, sd[0], sd[0] * sd[1]];
   const oStride: Vec3 = [1, od[0], od[0] * od[1]];
   const ln = sd[axis]!;
-  const [u, v] = axis === 0 ? [1, 2] : axis === 1 ? [0, 2] : [0, 1];
+  // the plane loops run over the non-x axis v (z for axes 0 and 1, y for axis 2)
+  const v = axis === 1 ? 2 : axis === 0 ? 2 : 1;
   const sa = sStride[axis]!;
   const oa = oStride[axis]!;
   const outFirst = keepLo[axis]! - src.lo[axis]!;
