@@ -204,6 +204,14 @@ benches.push({
   },
 });
 
+benches.push({
+  name: "embed",
+  async run() {
+    const { benchEmbed } = await import("./embed.js");
+    await benchEmbed();
+  },
+});
+
 const only = process.argv.slice(2);
 for (const b of benches) {
   if (only.length && !only.includes(b.name)) continue;
