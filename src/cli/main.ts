@@ -20,6 +20,7 @@ const COMMANDS: Record<string, () => Promise<{ register: Registrar }>> = {
   model: () => import("./model.js"),
   predict: () => import("./predict.js"),
   cluster: () => import("./cluster.js"),
+  filter: () => import("./filter.js"),
 };
 
 export async function buildProgram(commandArg?: string): Promise<Command> {
