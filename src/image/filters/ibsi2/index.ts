@@ -25,7 +25,11 @@ export { type FilterSpec, parseFilterSpec, FILTER_TYPES } from "./params.js";
  * Half-width (voxels, per axis) of the neighbourhood that one output voxel depends on; Infinity for
  * filters defined on the whole image (Gabor as the reference implementation builds it, Simoncelli).
  */
-export function filterRadius(spec: FilterSpec, spacing: readonly number[]): [number, number, number] {
+export function filterRadius(
+  spec: FilterSpec,
+  spacing: readonly number[],
+  size: readonly number[],
+): [number, number, number] {
   const twoD = spec.dimensions === "2D";
   const r = (v: number): [number, number, number] => [v, v, twoD ? 0 : v];
   switch (spec.type) {
@@ -49,9 +53,47 @@ export function filterRadius(spec: FilterSpec, spacing: readonly number[]): [num
       for (let l = 1; l <= spec.level!; l++) total += ((odd - 1) / 2) * 2 ** (l - 1);
       return r(total);
     }
+    case "gabor": {
+      const planes = spec.orthogonalPlanes ? [2, 1, 0] : [2];
+      const out: [number, number, number] = [0, 0, 0];
+      for (const stack of planes) {
+        const [ra, ca] = planeOf(stack);
+        const h = gaborHalfSize(spec, spacing, size, stack);
+        out[ra] = Math.max(out[ra], h);
+        out[ca] = Math.max(out[ca], h);
+      }
+      return out;
+    }
     default:
       return [Infinity, Infinity, Infinity];
   }
+}
+
+function planeOf(stack: number): [number, number] {
+  return stack === 2 ? [1, 0] : stack === 1 ? [2, 0] : [2, 1];
+}
+
+/**
+ * Half-size of the Gabor kernel in the planes orthogonal to `stack`: the reference implementation uses
+ * the whole image (floor of the largest in-plane dimension / 2); past 6 envelope widths
+ * (sigma, and sigma / gamma across the wave) the kernel is below 1.5e-8 of its peak, so larger images
+ * stop there (phase-1 phantoms are smaller than that, so they get exactly the reference kernel).
+ */
+export function gaborHalfSize(
+  spec: FilterSpec,
+  spacing: readonly number[],
+  size: readonly number[],
+  stack: number,
+): number {
+  const [ra, ca] = planeOf(stack);
+  const s = gaborSpacing(spacing);
+  const env = Math.ceil(6 * (spec.sigma! / s) * Math.max(1, 1 / spec.gamma!));
+  return Math.min(Math.floor(Math.max(size[ra]!, size[ca]!) / 2), env);
+}
+
+/** Spacing the Gabor settings (mm) are converted with: the largest in-plane (x, y) spacing. */
+function gaborSpacing(spacing: readonly number[]): number {
+  return Math.max(spacing[0]!, spacing[1]!);
 }
 
 function toGrid(vol: Volume, lo: readonly number[], hi: readonly number[]): Grid {
@@ -85,8 +127,9 @@ export function applyFilter(vol: Volume, spec: FilterSpec, opts: ApplyOptions = 
   const size = [vol.nx, vol.ny, vol.nz];
   const spacing = vol.spacing;
   const twoD = spec.dimensions === "2D";
-  const radius = filterRadius(spec, spacing);
+  const radius = filterRadius(spec, spacing, size);
   for (let a = 0; a < (twoD ? 2 : 3); a++) {
+    if (spec.type === "gabor") break; // sized from the image itself
     const support = 2 * radius[a]! + 1;
     if (Number.isFinite(support) && support > size[a]!)
       throw new InputError(
@@ -156,16 +199,13 @@ function runFilter(g: Grid, spec: FilterSpec, spacing: readonly number[], fullSi
       return simoncelliFilter(g, spec.level!, twoD);
     case "gabor": {
       const stackAxes = spec.orthogonalPlanes ? [2, 1, 0] : [2];
-      // spacing: the largest in-plane spacing of the axial plane (isotropic grids in IBSI 2)
-      const s = Math.max(spacing[0]!, spacing[1]!);
+      const s = gaborSpacing(spacing);
       const thetas: number[] = [];
       const t0 = spec.theta!;
       if (spec.rotationInvariant) for (let t = t0; t < t0 + 360 - 1e-9; t += spec.thetaStep!) thetas.push(t);
       else thetas.push(t0);
       const acc: Grid[] = [];
-      // kernel half-size from the whole image's in-plane extent, per plane (reference implementation)
       for (const stack of stackAxes) {
-        const [ra, ca] = stack === 2 ? [1, 0] : stack === 1 ? [2, 0] : [2, 1];
         acc.push(
           gaborFilter(g, {
             sigma: spec.sigma! / s,
@@ -175,7 +215,7 @@ function runFilter(g: Grid, spec: FilterSpec, spacing: readonly number[], fullSi
             pooling: spec.pooling!,
             stackAxes: [stack],
             mode: spec.boundary,
-            halfSize: Math.floor(Math.max(fullSize[ra!]!, fullSize[ca!]!) / 2),
+            halfSize: gaborHalfSize(spec, spacing, fullSize, stack),
           }),
         );
       }
