@@ -20,11 +20,22 @@ const CASES: [string, Record<string, unknown>][] = [
     "Laws L5E5E5, 24 orientations, energy 7",
     { type: "laws", kernel: "L5E5E5", rotationInvariant: true, energy: true, distance: 7 },
   ],
-  ["db3 LLH level 1, 24 orientations", { type: "wavelet", family: "db3", band: "LLH", rotationInvariant: true }],
+  [
+    "db3 LLH level 1, 24 orientations",
+    { type: "wavelet", family: "db3", band: "LLH", rotationInvariant: true },
+  ],
   ["Simoncelli level 1 (3D FFT pair)", { type: "simoncelli", level: 1 }],
   [
     "Gabor 2D axial, 16 orientations, half-size 30",
-    { type: "gabor", dimensions: "2D", sigma: 5, lambda: 2, gamma: 1.5, rotationInvariant: true, thetaStep: 22.5 },
+    {
+      type: "gabor",
+      dimensions: "2D",
+      sigma: 5,
+      lambda: 2,
+      gamma: 1.5,
+      rotationInvariant: true,
+      thetaStep: 22.5,
+    },
   ],
 ];
 

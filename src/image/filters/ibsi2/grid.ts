@@ -57,29 +57,43 @@ export function convolveAxis(g: Grid, kernel: ArrayLike<number>, axis: number, m
   const c = (n - 1) >> 1;
   const [nx, ny, nz] = g.dims;
   const len = g.dims[axis]!;
-  const stride = axis === 0 ? 1 : axis === 1 ? nx : nx * ny;
   const out = new Float64Array(g.data.length);
   const src = g.data;
-  const buf = new Float64Array(len + 2 * c);
-  // source index of every padded position (-1 = zero)
+  // source index of every padded position (-1 = zero); out[i] = sum_q wr[q] * padded[i + q]
   const map = new Int32Array(len + 2 * c);
   for (let p = 0; p < len + 2 * c; p++) map[p] = boundaryIndex(p - c, len, mode);
-  // reversed kernel: out[i] = sum_k wr[k] * buf[i + k], wr[k] = w[n-1-k]
   const wr = new Float64Array(n);
-  for (let k = 0; k < n; k++) wr[k] = w[n - 1 - k]!;
-  const lines: number[] = [];
-  if (axis === 0) for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) lines.push(nx * (j + ny * k));
-  else if (axis === 1) for (let k = 0; k < nz; k++) for (let i = 0; i < nx; i++) lines.push(i + nx * ny * k);
-  else for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) lines.push(i + nx * j);
-  for (const start of lines) {
-    for (let p = 0; p < buf.length; p++) {
-      const m = map[p]!;
-      buf[p] = m < 0 ? 0 : src[start + m * stride]!;
+  for (let q = 0; q < n; q++) wr[q] = w[n - 1 - q]!;
+  if (axis === 0) {
+    const buf = new Float64Array(len + 2 * c);
+    for (let start = 0; start < src.length; start += nx) {
+      for (let p = 0; p < buf.length; p++) {
+        const m = map[p]!;
+        buf[p] = m < 0 ? 0 : src[start + m]!;
+      }
+      for (let i = 0; i < len; i++) {
+        let s = 0;
+        for (let q = 0; q < n; q++) s += wr[q]! * buf[i + q]!;
+        out[start + i] = s;
+      }
     }
-    for (let i = 0; i < len; i++) {
-      let s = 0;
-      for (let k = 0; k < n; k++) s += wr[k]! * buf[i + k]!;
-      out[start + i * stride] = s;
+    return { data: out, dims: [nx, ny, nz] };
+  }
+  // y or z: whole rows (y) or slices (z) at a time, contiguous in memory
+  const block = axis === 1 ? nx : nx * ny;
+  const outer = axis === 1 ? nz : 1;
+  const outerStride = axis === 1 ? nx * ny : 0;
+  for (let o = 0; o < outer; o++) {
+    const base = o * outerStride;
+    for (let j = 0; j < len; j++) {
+      const dst = base + j * block;
+      for (let q = 0; q < n; q++) {
+        const r = map[j + q]!;
+        const wq = wr[q]!;
+        if (r < 0 || wq === 0) continue;
+        const from = base + r * block;
+        for (let i = 0; i < block; i++) out[dst + i]! += wq * src[from + i]!;
+      }
     }
   }
   return { data: out, dims: [nx, ny, nz] };
