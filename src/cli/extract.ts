@@ -74,7 +74,16 @@ async function extractIbsi2(imagePath: string, maskPath: string, config: string,
   const { parseIbsi2Phase2, ibsi2Phase2Features } = await import("../extract/ibsi2.js");
   const cfg = parseIbsi2Phase2(parse(readFileSync(path, "utf8")), path);
   const { readImage } = await import("../io/read.js");
-  const features = ibsi2Phase2Features(readImage(imagePath), readImage(maskPath), cfg, label ?? 1);
+  const { io } = await import("./util.js");
+  io.err(`extract: IBSI 2 phase 2 configuration ${config} (${path})\n`);
+  let last = 0;
+  const features = ibsi2Phase2Features(readImage(imagePath), readImage(maskPath), cfg, label ?? 1, (d, t) => {
+    const now = Date.now();
+    if (now - last > 1000 || d === t) {
+      last = now;
+      io.err(`extract: filter ${d}/${t} orientations/planes\r${d === t ? "\n" : ""}`);
+    }
+  });
   return { label: label ?? 1, diagnostics: { diagnostics_Configuration_IBSI2: config }, features };
 }
 

@@ -80,7 +80,16 @@ export function register(program: Command): void {
           `filter: ${settings} on ${vol.nx}x${vol.ny}x${vol.nz} voxels, spacing ${vol.spacing.join("x")} mm\n`,
         );
         const t0 = Date.now();
-        const map = applyFilter(vol, spec);
+        let last = 0;
+        const map = applyFilter(vol, spec, {
+          onProgress: (done, total) => {
+            const now = Date.now();
+            if (now - last > 1000 || done === total) {
+              last = now;
+              io.err(`filter: ${done}/${total} orientations/planes\r${done === total ? "\n" : ""}`);
+            }
+          },
+        });
         writeImage(opts.out, map);
         io.err(`filter: wrote ${opts.out} (${((Date.now() - t0) / 1000).toFixed(2)} s)\n`);
       }),

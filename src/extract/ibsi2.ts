@@ -108,6 +108,7 @@ export function ibsi2Phase2Features(
   mask: Volume,
   cfg: Ibsi2Phase2Config,
   label = 1,
+  onProgress?: (done: number, total: number) => void,
 ): Record<string, number> {
   const config: IbsiConfig = {
     name: "IBSI 2 phase 2",
@@ -127,6 +128,7 @@ export function ibsi2Phase2Features(
     const bb = boundingBox(p.intensityMask)!;
     response = applyFilter(p.image, cfg.filter, {
       box: { lo: bb.min, hi: [bb.max[0] + 1, bb.max[1] + 1, bb.max[2] + 1] },
+      onProgress,
     });
   }
   const m = p.intensityMask.data;

@@ -20,6 +20,9 @@ import { orientations } from "./rotation.js";
 
 export type Pooling = "max" | "mean";
 
+/** Progress callback: `done` of `total` steps (orientations, planes) finished. */
+export type Progress = (done: number, total: number) => void;
+
 /** Mean filter: support M voxels per axis, weights 1/M^d (d = 2 in-plane or 3). */
 export function meanFilter(g: Grid, support: number, twoD: boolean, mode: BoundaryMode): Grid {
   const k = new Float64Array(support).fill(1 / support);
@@ -78,13 +81,14 @@ export interface LawsOptions {
   /** Chebyshev distance of the energy neighbourhood (window 2 delta + 1). */
   distance: number;
   mode: BoundaryMode;
+  onProgress?: Progress;
 }
 
 /** Laws filter (2D when kernel has two parts), optional rotation invariance and texture energy. */
 export function lawsFilter(g: Grid, o: LawsOptions): Grid {
   const ks = o.kernel.map((n) => lawsKernel(n)!);
   const twoD = ks.length === 2;
-  const acc = pooledSeparable(g, ks, undefined, o.rotationInvariant, o.pooling, o.mode, 1);
+  const acc = pooledSeparable(g, ks, undefined, o.rotationInvariant, o.pooling, o.mode, 1, o.onProgress);
   if (!o.energy) return acc;
   const abs = new Float64Array(acc.data.length);
   for (let i = 0; i < abs.length; i++) abs[i] = Math.abs(acc.data[i]!);
@@ -104,12 +108,13 @@ function pooledSeparable(
   pooling: Pooling,
   mode: BoundaryMode,
   level: number,
+  onProgress?: Progress,
 ): Grid {
   const odd = kernels.map((k) => oddKernel(k));
   const oddPre = preKernels?.map((k) => oddKernel(k));
   const sets = orientations(odd, oddPre, rotationInvariant);
   let acc: Float64Array | undefined;
-  for (const set of sets) {
+  for (const [si, set] of sets.entries()) {
     let k = set.k;
     let pre = set.pre;
     let r = g;
@@ -123,6 +128,7 @@ function pooledSeparable(
     if (!acc) acc = Float64Array.from(r.data);
     else if (pooling === "max") maxInPlace(acc, r.data);
     else addInPlace(acc, r.data);
+    onProgress?.(si + 1, sets.length);
   }
   if (pooling === "mean") scaleInPlace(acc!, 1 / sets.length);
   return { data: acc!, dims: g.dims };
@@ -140,6 +146,7 @@ export interface WaveletOptions {
   rotationInvariant: boolean;
   pooling: Pooling;
   mode: BoundaryMode;
+  onProgress?: Progress;
 }
 
 /** Undecimated (stationary, a trous) separable wavelet response map of one sub-band. */
@@ -148,7 +155,7 @@ export function waveletFilter(g: Grid, o: WaveletOptions): Grid {
   const letters = o.band.toUpperCase().split("");
   const ks = letters.map((c) => (c === "L" ? f.lo : f.hi));
   const pre = letters.map(() => f.lo);
-  return pooledSeparable(g, ks, pre, o.rotationInvariant, o.pooling, o.mode, o.level);
+  return pooledSeparable(g, ks, pre, o.rotationInvariant, o.pooling, o.mode, o.level, o.onProgress);
 }
 
 export interface GaborOptions {
@@ -168,6 +175,7 @@ export interface GaborOptions {
    * (floor of the largest in-plane dimension / 2).
    */
   halfSize?: number;
+  onProgress?: Progress;
 }
 
 /** In-plane (row, column) axes of the planes orthogonal to a stack axis (0 x, 1 y, 2 z). */
@@ -253,6 +261,7 @@ export function gaborFilter(g: Grid, o: GaborOptions): Grid {
         }
       }
       count++;
+      o.onProgress?.(count, o.stackAxes.length * o.thetas.length);
       if (o.pooling === "mean") addInPlace(acc, resp);
       else if (!mx) mx = resp;
       else maxInPlace(mx, resp);

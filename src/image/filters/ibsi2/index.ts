@@ -120,6 +120,8 @@ export interface ApplyOptions {
    * Voxels outside the box are NaN in the result.
    */
   box?: { lo: [number, number, number]; hi: [number, number, number] };
+  /** Called as orientations / planes finish (long filters): steps done of the total. */
+  onProgress?: (done: number, total: number) => void;
 }
 
 /** Response map of one IBSI 2 filter, float64, same geometry as the input. */
@@ -151,7 +153,7 @@ export function applyFilter(vol: Volume, spec: FilterSpec, opts: ApplyOptions = 
     hi = [0, 1, 2].map((a) => Math.min(size[a]!, opts.box!.hi[a]! + radius[a]!)) as [number, number, number];
   }
   const g = toGrid(vol, lo, hi);
-  const r = runFilter(g, spec, spacing, size);
+  const r = runFilter(g, spec, spacing, size, opts.onProgress);
   const cropped = lo.every((v, a) => v === 0 && hi[a] === size[a]);
   if (cropped) return new Volume(r.data, vol.geometry);
   const out = new Float64Array(vol.count).fill(Number.NaN);
@@ -164,7 +166,13 @@ export function applyFilter(vol: Volume, spec: FilterSpec, opts: ApplyOptions = 
   return new Volume(out, vol.geometry);
 }
 
-function runFilter(g: Grid, spec: FilterSpec, spacing: readonly number[], fullSize: readonly number[]): Grid {
+function runFilter(
+  g: Grid,
+  spec: FilterSpec,
+  spacing: readonly number[],
+  fullSize: readonly number[],
+  onProgress?: (done: number, total: number) => void,
+): Grid {
   const twoD = spec.dimensions === "2D";
   switch (spec.type) {
     case "mean":
@@ -185,6 +193,7 @@ function runFilter(g: Grid, spec: FilterSpec, spacing: readonly number[], fullSi
         energy: spec.energy!,
         distance: spec.distance!,
         mode: spec.boundary,
+        onProgress,
       });
     case "wavelet":
       return waveletFilter(g, {
@@ -194,6 +203,7 @@ function runFilter(g: Grid, spec: FilterSpec, spacing: readonly number[], fullSi
         rotationInvariant: spec.rotationInvariant!,
         pooling: spec.pooling!,
         mode: spec.boundary,
+        onProgress,
       });
     case "simoncelli":
       return simoncelliFilter(g, spec.level!, twoD);
@@ -205,7 +215,7 @@ function runFilter(g: Grid, spec: FilterSpec, spacing: readonly number[], fullSi
       if (spec.rotationInvariant) for (let t = t0; t < t0 + 360 - 1e-9; t += spec.thetaStep!) thetas.push(t);
       else thetas.push(t0);
       const acc: Grid[] = [];
-      for (const stack of stackAxes) {
+      for (const [pi, stack] of stackAxes.entries()) {
         acc.push(
           gaborFilter(g, {
             sigma: spec.sigma! / s,
@@ -216,6 +226,7 @@ function runFilter(g: Grid, spec: FilterSpec, spacing: readonly number[], fullSi
             stackAxes: [stack],
             mode: spec.boundary,
             halfSize: gaborHalfSize(spec, spacing, fullSize, stack),
+            onProgress: onProgress ? (d, t) => onProgress(pi * t + d, stackAxes.length * t) : undefined,
           }),
         );
       }
