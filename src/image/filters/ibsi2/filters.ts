@@ -193,6 +193,17 @@ export function gaborFilter(g: Grid, o: GaborOptions): Grid {
   const acc = new Float64Array(g.data.length);
   let count = 0;
   let mx: Float64Array | undefined;
+  // theta and theta + pi give complex-conjugate kernels, hence (real image) the same modulus: each
+  // distinct orientation modulo pi is computed once and weighted by how often it occurs
+  const unique = new Map<number, { theta: number; weight: number }>();
+  for (const t of o.thetas) {
+    const key = Math.round((((t % Math.PI) + Math.PI) % Math.PI) * 1e9) % Math.round(Math.PI * 1e9);
+    const u = unique.get(key);
+    if (u) u.weight++;
+    else unique.set(key, { theta: t, weight: 1 });
+  }
+  const steps = o.stackAxes.length * unique.size;
+  let step = 0;
   for (const stack of o.stackAxes) {
     const [ra, ca] = planeAxes(stack);
     const nr = g.dims[ra]!;
@@ -214,7 +225,7 @@ export function gaborFilter(g: Grid, o: GaborOptions): Grid {
     const dims2: [number, number, number] = [Nc, Nr, 1];
     const ir = new Float64Array(Nr * Nc);
     const ii = new Float64Array(Nr * Nc);
-    for (const theta of o.thetas) {
+    for (const { theta, weight } of unique.values()) {
       const kr = new Float64Array(Nr * Nc);
       const ki = new Float64Array(Nr * Nc);
       const ct = Math.cos(theta);
@@ -260,9 +271,12 @@ export function gaborFilter(g: Grid, o: GaborOptions): Grid {
           }
         }
       }
-      count++;
-      o.onProgress?.(count, o.stackAxes.length * o.thetas.length);
-      if (o.pooling === "mean") addInPlace(acc, resp);
+      count += weight;
+      o.onProgress?.(++step, steps);
+      if (o.pooling === "mean") {
+        if (weight !== 1) scaleInPlace(resp, weight);
+        addInPlace(acc, resp);
+      }
       else if (!mx) mx = resp;
       else maxInPlace(mx, resp);
     }
