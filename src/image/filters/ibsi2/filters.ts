@@ -276,8 +276,7 @@ export function gaborFilter(g: Grid, o: GaborOptions): Grid {
       if (o.pooling === "mean") {
         if (weight !== 1) scaleInPlace(resp, weight);
         addInPlace(acc, resp);
-      }
-      else if (!mx) mx = resp;
+      } else if (!mx) mx = resp;
       else maxInPlace(mx, resp);
     }
   }
