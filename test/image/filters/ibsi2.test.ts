@@ -101,8 +101,8 @@ describe("boundary modes (hand-checked)", () => {
 });
 
 describe("FFT", () => {
-  test("radix-2 and Bluestein lengths agree with the direct DFT, and invert", () => {
-    for (const n of [1, 2, 8, 5, 12, 31, 64, 97]) {
+  test("radix-2, mixed-radix and Bluestein lengths agree with the direct DFT, and invert", () => {
+    for (const n of [1, 2, 8, 5, 12, 31, 64, 97, 6, 9, 10, 15, 28, 30, 49, 60, 270]) {
       const rng = new Random(n);
       const re = Float64Array.from({ length: n }, () => rng.next() - 0.5);
       const im = Float64Array.from({ length: n }, () => rng.next() - 0.5);

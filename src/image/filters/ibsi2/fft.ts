@@ -9,6 +9,32 @@ export function isPow2(n: number): boolean {
   return n > 0 && (n & (n - 1)) === 0;
 }
 
+/** Radices of n when it factors into 2, 3, 4, 5 and 7 only (4s first), else undefined. */
+function smoothRadices(n: number): number[] | undefined {
+  const out: number[] = [];
+  let m = n;
+  while (m % 4 === 0) {
+    out.push(4);
+    m /= 4;
+  }
+  for (const p of [2, 3, 5, 7]) {
+    while (m % p === 0) {
+      out.push(p);
+      m /= p;
+    }
+  }
+  return m === 1 ? out : undefined;
+}
+
+/** Smallest n' >= n whose prime factors are 2, 3, 5 (a fast mixed-radix length). */
+export function nextSmooth(n: number): number {
+  for (let m = Math.max(1, n); ; m++) {
+    let r = m;
+    for (const p of [2, 3, 5]) while (r % p === 0) r /= p;
+    if (r === 1) return m;
+  }
+}
+
 export function nextPow2(n: number): number {
   let p = 1;
   while (p < n) p <<= 1;
@@ -30,6 +56,10 @@ interface Plan {
   sub?: Plan;
   wRe?: Float64Array;
   wIm?: Float64Array;
+  /** mixed radix (Stockham autosort): radices and a work buffer */
+  radices?: number[];
+  tRe?: Float64Array;
+  tIm?: Float64Array;
 }
 
 const plans = new Map<number, Plan>();
@@ -55,7 +85,9 @@ function pow2Plan(n: number): Plan {
 function getPlan(n: number): Plan {
   let p = plans.get(n);
   if (p) return p;
+  const radices = isPow2(n) ? undefined : smoothRadices(n);
   if (isPow2(n)) p = pow2Plan(n);
+  else if (radices) p = { n, radices, tRe: new Float64Array(n), tIm: new Float64Array(n) };
   else {
     const m = nextPow2(2 * n - 1);
     const chirpRe = new Float64Array(n);
@@ -118,11 +150,80 @@ function radix2(p: Plan, re: Float64Array, im: Float64Array): void {
   }
 }
 
+/**
+ * Mixed-radix Stockham FFT (radices 2, 3, 4, 5, 7): per stage of radix R with sub-transform size Ns,
+ * element j (of n/R) loads x[j + r n/R], applies the twiddles exp(-2 pi i r k / (Ns R)) with
+ * k = j mod Ns, does a radix-R DFT and stores at (j div Ns) Ns R + k + r Ns.
+ */
+function stockham(p: Plan, re: Float64Array, im: Float64Array): void {
+  const n = p.n;
+  let xr = re;
+  let xi = im;
+  let yr = p.tRe!;
+  let yi = p.tIm!;
+  let ns = 1;
+  const vr = new Float64Array(7);
+  const vi = new Float64Array(7);
+  for (const R of p.radices!) {
+    const nr = n / R;
+    // radix-R roots exp(-2 pi i t / R)
+    const cr = new Float64Array(R);
+    const ci = new Float64Array(R);
+    for (let t = 0; t < R; t++) {
+      cr[t] = Math.cos((-2 * Math.PI * t) / R);
+      ci[t] = Math.sin((-2 * Math.PI * t) / R);
+    }
+    // stage twiddles exp(-2 pi i r k / (ns R)), r < R, k < ns
+    const twr = new Float64Array(R * ns);
+    const twi = new Float64Array(R * ns);
+    for (let r = 0; r < R; r++)
+      for (let k = 0; k < ns; k++) {
+        const ang = (-2 * Math.PI * r * k) / (ns * R);
+        twr[r * ns + k] = Math.cos(ang);
+        twi[r * ns + k] = Math.sin(ang);
+      }
+    for (let j = 0; j < nr; j++) {
+      const k = j % ns;
+      for (let r = 0; r < R; r++) {
+        const a = xr[j + r * nr]!;
+        const b = xi[j + r * nr]!;
+        const c = twr[r * ns + k]!;
+        const d = twi[r * ns + k]!;
+        vr[r] = a * c - b * d;
+        vi[r] = a * d + b * c;
+      }
+      const base = Math.floor(j / ns) * ns * R + k;
+      for (let q = 0; q < R; q++) {
+        let sr = 0;
+        let si = 0;
+        for (let r = 0; r < R; r++) {
+          const t = (q * r) % R;
+          sr += vr[r]! * cr[t]! - vi[r]! * ci[t]!;
+          si += vr[r]! * ci[t]! + vi[r]! * cr[t]!;
+        }
+        yr[base + q * ns] = sr;
+        yi[base + q * ns] = si;
+      }
+    }
+    ns *= R;
+    [xr, yr] = [yr, xr];
+    [xi, yi] = [yi, xi];
+  }
+  if (xr !== re) {
+    re.set(xr);
+    im.set(xi);
+  }
+}
+
 /** In-place forward FFT of length re.length (any length). */
 export function fft(re: Float64Array, im: Float64Array): void {
   const p = getPlan(re.length);
   if (p.rev) {
     radix2(p, re, im);
+    return;
+  }
+  if (p.radices) {
+    stockham(p, re, im);
     return;
   }
   const n = p.n;

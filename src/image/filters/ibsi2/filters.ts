@@ -3,7 +3,7 @@
  * Definitions follow the IBSI 2 reference manual (arXiv:2006.05470) and its reference implementations:
  * true convolution with the kernel's centre tap at the origin, output the size of the input.
  */
-import { fft, fftn, nextPow2 } from "./fft.js";
+import { fft, fftn, nextSmooth } from "./fft.js";
 import {
   addInPlace,
   type BoundaryMode,
@@ -212,8 +212,9 @@ export function gaborFilter(g: Grid, o: GaborOptions): Grid {
     const S = 2 * h + 1;
     const Pr = nr + 2 * h;
     const Pc = nc + 2 * h;
-    const Nr = nextPow2(Pr);
-    const Nc = nextPow2(Pc);
+    // any FFT length >= the padded slice gives the exact linear convolution; 2-3-5-smooth ones are fast
+    const Nr = nextSmooth(Pr);
+    const Nc = nextSmooth(Pc);
     const rowMap = new Int32Array(Pr);
     const colMap = new Int32Array(Pc);
     for (let p = 0; p < Pr; p++) rowMap[p] = boundaryIndex(p - h, nr, o.mode);
