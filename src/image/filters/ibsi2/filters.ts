@@ -202,7 +202,8 @@ export function gaborFilter(g: Grid, o: GaborOptions): Grid {
     if (u) u.weight++;
     else unique.set(key, { theta: t, weight: 1 });
   }
-  const steps = o.stackAxes.length * unique.size;
+  let steps = 0;
+  for (const st of o.stackAxes) steps += g.dims[st]!;
   let step = 0;
   for (const stack of o.stackAxes) {
     const [ra, ca] = planeAxes(stack);
@@ -226,6 +227,8 @@ export function gaborFilter(g: Grid, o: GaborOptions): Grid {
     const dims2: [number, number, number] = [Nc, Nr, 1];
     const ir = new Float64Array(Nr * Nc);
     const ii = new Float64Array(Nr * Nc);
+    // kernel spectra of every distinct orientation, then each slice transformed once for all of them
+    const kernels: { kr: Float64Array; ki: Float64Array; weight: number }[] = [];
     for (const { theta, weight } of unique.values()) {
       const kr = new Float64Array(Nr * Nc);
       const ki = new Float64Array(Nr * Nc);
@@ -244,23 +247,29 @@ export function gaborFilter(g: Grid, o: GaborOptions): Grid {
         }
       }
       fftn(kr, ki, dims2);
-      const resp = new Float64Array(g.data.length);
-      for (let s = 0; s < ns; s++) {
-        ir.fill(0);
-        ii.fill(0);
-        for (let p = 0; p < Pr; p++) {
-          const mr = rowMap[p]!;
-          if (mr < 0) continue;
-          for (let q = 0; q < Pc; q++) {
-            const mc = colMap[q]!;
-            if (mc < 0) continue;
-            ir[p * Nc + q] = g.data[s * ss + mr * sr + mc * sc]!;
-          }
+      kernels.push({ kr, ki, weight });
+      count += weight;
+    }
+    if (o.pooling === "max" && !mx) mx = new Float64Array(g.data.length).fill(Number.NEGATIVE_INFINITY);
+    const fr = new Float64Array(Nr * Nc);
+    const fi = new Float64Array(Nr * Nc);
+    for (let s = 0; s < ns; s++) {
+      fr.fill(0);
+      fi.fill(0);
+      for (let p = 0; p < Pr; p++) {
+        const mr = rowMap[p]!;
+        if (mr < 0) continue;
+        for (let q = 0; q < Pc; q++) {
+          const mc = colMap[q]!;
+          if (mc < 0) continue;
+          fr[p * Nc + q] = g.data[s * ss + mr * sr + mc * sc]!;
         }
-        fftn(ir, ii, dims2);
+      }
+      fftn(fr, fi, dims2);
+      for (const { kr, ki, weight } of kernels) {
         for (let t = 0; t < ir.length; t++) {
-          const a = ir[t]!;
-          const b = ii[t]!;
+          const a = fr[t]!;
+          const b = fi[t]!;
           ir[t] = a * kr[t]! - b * ki[t]!;
           ii[t] = a * ki[t]! + b * kr[t]!;
         }
@@ -268,17 +277,14 @@ export function gaborFilter(g: Grid, o: GaborOptions): Grid {
         for (let r = 0; r < nr; r++) {
           for (let c = 0; c < nc; c++) {
             const t = (r + 2 * h) * Nc + c + 2 * h;
-            resp[s * ss + r * sr + c * sc] = Math.hypot(ir[t]!, ii[t]!);
+            const m = Math.hypot(ir[t]!, ii[t]!);
+            const at = s * ss + r * sr + c * sc;
+            if (o.pooling === "mean") acc[at]! += weight * m;
+            else if (m > mx![at]!) mx![at] = m;
           }
         }
       }
-      count += weight;
       o.onProgress?.(++step, steps);
-      if (o.pooling === "mean") {
-        if (weight !== 1) scaleInPlace(resp, weight);
-        addInPlace(acc, resp);
-      } else if (!mx) mx = resp;
-      else maxInPlace(mx, resp);
     }
   }
   if (o.pooling === "max") return { data: mx!, dims: g.dims };
