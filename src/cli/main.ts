@@ -21,6 +21,8 @@ const COMMANDS: Record<string, () => Promise<{ register: Registrar }>> = {
   predict: () => import("./predict.js"),
   cluster: () => import("./cluster.js"),
   filter: () => import("./filter.js"),
+  embed: () => import("./embed.js"),
+  pca: () => import("./pca.js"),
 };
 
 export async function buildProgram(commandArg?: string): Promise<Command> {
