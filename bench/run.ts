@@ -17,6 +17,7 @@ import { fitForest } from "../src/stats/forest.js";
 import { glmnetBinomial } from "../src/stats/glmnet.js";
 import { Random } from "../src/stats/random.js";
 import { dataPath, repoRoot } from "../test/helpers/data.js";
+import { ibsi2Bench } from "./ibsi2.js";
 
 /** What the CLI uses for the image/mask hash diagnostics (PyRadiomics computes them too). */
 const hasher = nodeSha1;
@@ -166,6 +167,7 @@ benches.push({
   },
 });
 
+benches.push({ name: "ibsi2", run: ibsi2Bench });
 benches.push({
   name: "filters",
   run() {

@@ -62,3 +62,7 @@ export { fitPca } from "./deep/pcaFit.js";
 export * as features from "./features/index.js";
 export * as stats from "./stats/index.js";
 export * as analysis from "./analysis/index.js";
+
+// IBSI 2 convolutional filters (applyFilter, parseFilterSpec, ...) and IBSI 2 phase 2
+export * as ibsi2 from "./image/filters/ibsi2/index.js";
+export { ibsi2Phase2Features, parseIbsi2Phase2 } from "./extract/ibsi2.js";

@@ -22,6 +22,7 @@ const COMMANDS: Record<string, () => Promise<{ register: Registrar }>> = {
   cluster: () => import("./cluster.js"),
   delta: () => import("./delta.js"),
   kinetic: () => import("./kinetic.js"),
+  filter: () => import("./filter.js"),
   embed: () => import("./embed.js"),
   pca: () => import("./pca.js"),
 };
