@@ -16,6 +16,7 @@ import {
   logImages,
   waveletImages,
 } from "../image/filters/pyradiomicsTypes.js";
+import { gradientMagnitude, intensityTransform } from "../image/filters/intensityTransforms.js";
 import type { Volume } from "../image/volume.js";
 import type { ImageTypeName } from "./featureNames.js";
 import type { ExtractionSettings } from "./params.js";
@@ -57,6 +58,13 @@ const REGISTRY: Partial<Record<ImageTypeName, ImageTypeGenerator>> = {
       },
       box,
     ),
+  Square: (image, _s, box) => [intensityTransform("square", image, box)],
+  SquareRoot: (image, _s, box) => [intensityTransform("squareroot", image, box)],
+  Logarithm: (image, _s, box) => [intensityTransform("logarithm", image, box)],
+  Exponential: (image, _s, box) => [intensityTransform("exponential", image, box)],
+  Gradient: (image, s, box) => [
+    gradientMagnitude(image, box, (s.filter.gradientUseSpacing as boolean | undefined) ?? true),
+  ],
 };
 
 /** Image types the pipeline computes (Original is the image itself). */
