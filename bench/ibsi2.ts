@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { performance } from "node:perf_hooks";
 import { applyFilter, parseFilterSpec } from "../src/image/filters/ibsi2/index.js";
 import { Volume } from "../src/image/volume.js";
-import { Random } from "../src/stats/random.js";
+import { Random } from "../src/stats/core/random.js";
 import { repoRoot } from "../test/helpers/data.js";
 
 const SIZE: [number, number, number] = [204, 201, 60];

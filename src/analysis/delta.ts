@@ -11,7 +11,7 @@
  * reported and left out.
  */
 import { InputError } from "../errors.js";
-import { type Column, Table } from "../stats/table.js";
+import { type Column, Table } from "../stats/tables/table.js";
 
 export interface DeltaOptions {
   id: string;

@@ -9,7 +9,7 @@ import { applyPca, parsePcaModel, type PcaModel } from "../deep/pca.js";
 import { fitPca } from "../deep/pcaFit.js";
 import { InputError } from "../errors.js";
 import { readTableFile } from "../io/table-file.js";
-import { type Column, Table } from "../stats/table.js";
+import { type Column, Table } from "../stats/tables/table.js";
 import { action, formatJson, note, parseIntOption } from "./util.js";
 
 interface PcaOpts {

@@ -100,6 +100,12 @@ export function parseIntOption(name: string): (v: string) => number {
   };
 }
 
+/**
+ * JSON for every command's output (summary.json, --json): a missing value (NaN) is `null`, an infinite
+ * one is the string "Infinity" / "-Infinity" (reported as such, never turned into a missing value).
+ */
 export function formatJson(value: unknown): string {
-  return `${JSON.stringify(value, (_k, v) => (typeof v === "number" && !Number.isFinite(v) ? String(v) : v), 2)}\n`;
+  const replacer = (_k: string, v: unknown) =>
+    typeof v === "number" && !Number.isFinite(v) ? (Number.isNaN(v) ? null : String(v)) : v;
+  return `${JSON.stringify(value, replacer, 2)}\n`;
 }

@@ -5,7 +5,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { test } from "node:test";
 import { deltaFeatures } from "../../src/analysis/delta.js";
-import { parseCsv } from "../../src/stats/table.js";
+import { parseCsv } from "../../src/stats/tables/table.js";
 import { runCli } from "../helpers/cli.js";
 
 const CSV = [

@@ -1,6 +1,6 @@
 /** Small generated cases and weights for the deep-feature tests. */
 import { Volume } from "../../src/image/volume.js";
-import { Random } from "../../src/stats/random.js";
+import { Random } from "../../src/stats/core/random.js";
 
 export function testWeights(k: number, seed = 7): { weights: Float32Array; bias: Float32Array } {
   const rng = new Random(seed);

@@ -16,7 +16,7 @@ import {
   zscoreNormalise,
 } from "../../src/image/normalise.js";
 import { Volume } from "../../src/image/volume.js";
-import { Random } from "../../src/stats/random.js";
+import { Random } from "../../src/stats/core/random.js";
 
 const vol = (values: number[]) => new Volume(Float64Array.from(values), { size: [values.length, 1, 1] });
 

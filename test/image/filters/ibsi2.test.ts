@@ -27,7 +27,7 @@ import { lawsKernel, WAVELET_NAMES, waveletFilters } from "../../../src/image/fi
 import { orientations } from "../../../src/image/filters/ibsi2/rotation.js";
 import { Volume } from "../../../src/image/volume.js";
 import { readImage } from "../../../src/io/read.js";
-import { Random } from "../../../src/stats/random.js";
+import { Random } from "../../../src/stats/core/random.js";
 import { dataPath, skipUnlessData } from "../../helpers/data.js";
 
 function line(values: number[]): Grid {
