@@ -42,6 +42,8 @@ interface ExtractOpts {
   format?: "csv" | "json";
   diagnostics: boolean;
   ibsi?: string;
+  voxelBased?: boolean;
+  outDir?: string;
 }
 
 /** IBSI mode: features keyed by IBSI compliance tags, for one of the IBSI 1 configurations. */
@@ -70,9 +72,18 @@ export function register(program: Command): void {
       "--ibsi <config>",
       "IBSI mode instead of PyRadiomics mode: every IBSI 1 feature (compliance tags) under a configuration: digital_phantom, config_A ... config_E",
     )
+    .option("--voxel-based", "voxel-based feature maps (PyRadiomics voxelSetting), one NIfTI map per feature")
+    .option("--out-dir <dir>", "folder for the --voxel-based maps")
     .action(
       action(async (imagePath: string, maskPath: string, opts: ExtractOpts) => {
         const label = parseLabelOption(opts.label);
+        if (opts.voxelBased) {
+          const { runVoxelBased } = await import("./voxelBased.js");
+          if (label !== undefined && typeof label !== "number")
+            throw new InputError("--voxel-based takes a single --label");
+          await runVoxelBased(imagePath, maskPath, await loadParams(opts.params), label, opts.outDir);
+          return;
+        }
         let results: LabelResult[];
         if (opts.ibsi) {
           if (opts.params)
