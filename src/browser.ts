@@ -31,7 +31,24 @@ export { analyseCohort } from "./demo/analysis.js";
 export { Random } from "./stats/random.js";
 export { Table, parseCsv, formatCsv, joinTables, tableFromColumns } from "./stats/table.js";
 export { sha1 } from "./util/sha1.js";
+export { maskCentroid, patchVoxelWorld, samplePatch } from "./image/patch.js";
+export {
+  checkModelInput,
+  embedVolume,
+  type OrtModule,
+  openModel,
+  patchVolume,
+  preparePatch,
+} from "./deep/embed.js";
+export { readModelSignature } from "./deep/onnxModel.js";
+export { PRESETS } from "./deep/presets.js";
+export { type EmbedSettings, resolveEmbedSettings } from "./deep/settings.js";
+export { applyPca, parsePcaModel, type PcaModel } from "./deep/pca.js";
 export { VERSION } from "./version.js";
 export * as features from "./features/index.js";
 export * as stats from "./stats/index.js";
 export * as analysis from "./analysis/index.js";
+
+// IBSI 2 convolutional filters (applyFilter, parseFilterSpec, ...) and IBSI 2 phase 2
+export * as ibsi2 from "./image/filters/ibsi2/index.js";
+export { ibsi2Phase2Features, parseIbsi2Phase2 } from "./extract/ibsi2.js";

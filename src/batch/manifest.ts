@@ -2,7 +2,8 @@
  * Batch manifests: a CSV/TSV with one row per case. Columns (case-insensitive): an id column
  * (`case_id`, `id`, `ID`, `patient`, `subject`; else the first column), `Image`, `Mask`, and optionally
  * `Label` (a number or "all"). This is PyRadiomics' batch format (Image, Mask, Label) with an id added.
- * Relative paths are resolved against the manifest's directory.
+ * Relative paths are resolved against the manifest's directory. For deep features placed at a seed point,
+ * `coordX`, `coordY`, `coordZ` give it in LPS millimetres (FMCIB's manifest convention).
  */
 import { InputError } from "../errors.js";
 import type { Table } from "../stats/table.js";
@@ -37,6 +38,13 @@ export function manifestCases(
   if (idColumn && !table.has(idColumn))
     throw new InputError(`id column "${idColumn}" not found`, table.source);
   const labelCol = findColumn(table, ["label"]);
+  const coordCols = ["coordx", "coordy", "coordz"].map((c) => findColumn(table, [c]));
+  if (coordCols.some((c) => c) && !coordCols.every((c) => c))
+    throw new InputError(
+      "a seed point needs all three columns coordX, coordY, coordZ (LPS mm)",
+      table.source,
+    );
+  const coords = coordCols.every((c) => c) ? coordCols.map((c) => table.text(c!)) : undefined;
   const images = table.text(imageCol);
   const masks = table.text(maskCol);
   const ids = idCol ? table.text(idCol) : undefined;
@@ -62,7 +70,29 @@ export function manifestCases(
         label = n;
       }
     }
-    cases.push({ caseId, image: resolvePath(image), mask: resolvePath(mask), label });
+    let seed: BatchCase["seed"];
+    if (coords) {
+      const xyz = coords.map((col) => col[i]);
+      if (xyz.some((v) => v !== null && v !== undefined && v !== "")) {
+        const nums = xyz.map((v) => Number(v));
+        if (
+          xyz.some((v) => v === null || v === undefined || v === "") ||
+          nums.some((v) => !Number.isFinite(v))
+        )
+          throw new InputError(
+            `row ${row}: coordX/coordY/coordZ must be three numbers (LPS mm), got "${xyz.join('", "')}"`,
+            table.source,
+          );
+        seed = nums as [number, number, number];
+      }
+    }
+    cases.push({
+      caseId,
+      image: resolvePath(image),
+      mask: resolvePath(mask),
+      label,
+      ...(seed ? { seed } : {}),
+    });
   }
   return cases;
 }

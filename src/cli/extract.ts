@@ -3,11 +3,12 @@
  * one image/mask pair, PyRadiomics-compatible names and parameter files.
  */
 import { readFileSync } from "node:fs";
+import { dirname, isAbsolute, resolve as resolvePath } from "node:path";
 import type { Command } from "commander";
 import { InputError } from "../errors.js";
 import { formatCsv, formatJsonRows } from "../extract/output.js";
 import { type ExtractionParams, resolveParams } from "../extract/params.js";
-import { extractFiles } from "../batch/extractCase.js";
+import { extractFiles, extractFilesWithEmbed } from "../batch/extractCase.js";
 import type { IbsiConfig } from "../extract/ibsi.js";
 import type { LabelResult } from "../extract/pipeline.js";
 import { action, writeOutput } from "./util.js";
@@ -22,7 +23,14 @@ export async function loadParams(path: string | undefined): Promise<ExtractionPa
   } catch {
     throw new InputError("cannot read the parameter file", path);
   }
-  return parseParams(text, path);
+  const params = parseParams(text, path);
+  // the embed section's files are named relative to the parameter file
+  if (params.embed) {
+    const base = dirname(resolvePath(path));
+    const rel = (f: string | null) => (f === null || isAbsolute(f) ? f : resolvePath(base, f));
+    params.embed = { ...params.embed, model: rel(params.embed.model), pca: rel(params.embed.pca) };
+  }
+  return params;
 }
 
 export function parseLabelOption(v: string | undefined): number | number[] | "all" | undefined {
@@ -44,6 +52,7 @@ interface ExtractOpts {
   ibsi?: string;
   voxelBased?: boolean;
   outDir?: string;
+  ibsi2?: string;
 }
 
 /** IBSI mode: features keyed by IBSI compliance tags, for one of the IBSI 1 configurations. */
@@ -55,6 +64,37 @@ async function extractIbsi(imagePath: string, maskPath: string, config: string, 
   const { readImage } = await import("../io/read.js");
   const features = ibsiFeatures(readImage(imagePath), readImage(maskPath), c, { label });
   return { label: label ?? 1, diagnostics: { diagnostics_Configuration_IBSI: config }, features };
+}
+
+/** IBSI 2 phase 2: one configuration (1.A ... 9.B) from its shipped parameter file; the 18 stat_* tags. */
+async function extractIbsi2(imagePath: string, maskPath: string, config: string, label: number | undefined) {
+  const { fileURLToPath } = await import("node:url");
+  const { existsSync, readdirSync } = await import("node:fs");
+  const dir = fileURLToPath(new URL("../../examples/ibsi2/phase2/", import.meta.url));
+  const ids = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith(".yaml"))
+        .map((f) => f.slice(0, -5))
+        .sort((a, b) => a.localeCompare(b, "en", { numeric: true }))
+    : [];
+  if (!ids.includes(config))
+    throw new InputError(`--ibsi2 must be one of ${ids.join(", ")}; got "${config}"`);
+  const path = `${dir}${config}.yaml`;
+  const { parse } = await import("yaml");
+  const { parseIbsi2Phase2, ibsi2Phase2Features } = await import("../extract/ibsi2.js");
+  const cfg = parseIbsi2Phase2(parse(readFileSync(path, "utf8")), path);
+  const { readImage } = await import("../io/read.js");
+  const { io } = await import("./util.js");
+  io.err(`extract: IBSI 2 phase 2 configuration ${config} (${path})\n`);
+  let last = 0;
+  const features = ibsi2Phase2Features(readImage(imagePath), readImage(maskPath), cfg, label ?? 1, (d, t) => {
+    const now = Date.now();
+    if (now - last > 1000 || d === t) {
+      last = now;
+      io.err(`extract: filter ${d}/${t} orientations/planes\r${d === t ? "\n" : ""}`);
+    }
+  });
+  return { label: label ?? 1, diagnostics: { diagnostics_Configuration_IBSI2: config }, features };
 }
 
 export function register(program: Command): void {
@@ -74,6 +114,10 @@ export function register(program: Command): void {
     )
     .option("--voxel-based", "voxel-based feature maps (PyRadiomics voxelSetting), one NIfTI map per feature")
     .option("--out-dir <dir>", "folder for the --voxel-based maps")
+    .option(
+      "--ibsi2 <config>",
+      "IBSI 2 phase 2 instead of PyRadiomics mode: a filter configuration 1.A ... 9.B on the CT phantom, the 18 stat_* tags",
+    )
     .action(
       action(async (imagePath: string, maskPath: string, opts: ExtractOpts) => {
         const label = parseLabelOption(opts.label);
@@ -85,7 +129,15 @@ export function register(program: Command): void {
           return;
         }
         let results: LabelResult[];
-        if (opts.ibsi) {
+        if (opts.ibsi2) {
+          if (opts.params || opts.ibsi)
+            throw new InputError(
+              "--ibsi2 excludes --params and --ibsi (the configuration fixes the processing)",
+            );
+          if (label !== undefined && typeof label !== "number")
+            throw new InputError("--ibsi2 takes a single --label");
+          results = [(await extractIbsi2(imagePath, maskPath, opts.ibsi2, label)) as unknown as LabelResult];
+        } else if (opts.ibsi) {
           if (opts.params)
             throw new InputError(
               "--ibsi and --params exclude each other (an IBSI configuration fixes the processing)",
@@ -94,7 +146,10 @@ export function register(program: Command): void {
             throw new InputError("--ibsi takes a single --label");
           results = [await extractIbsi(imagePath, maskPath, opts.ibsi, label)];
         } else {
-          results = extractFiles(imagePath, maskPath, await loadParams(opts.params), label);
+          const params = await loadParams(opts.params);
+          results = params.embed
+            ? await extractFilesWithEmbed(imagePath, maskPath, params, label)
+            : extractFiles(imagePath, maskPath, params, label);
         }
         const multi = results.length > 1 || label === "all" || Array.isArray(label);
         const rows = results.map((r) => ({

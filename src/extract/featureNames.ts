@@ -43,4 +43,13 @@ export const IMAGE_TYPES = [
 
 export type ImageTypeName = (typeof IMAGE_TYPES)[number];
 
-export const SUPPORTED_IMAGE_TYPES: readonly ImageTypeName[] = ["Original"];
+export const SUPPORTED_IMAGE_TYPES: readonly ImageTypeName[] = [
+  "Original",
+  "LoG",
+  "Wavelet",
+  "Square",
+  "SquareRoot",
+  "Logarithm",
+  "Exponential",
+  "Gradient",
+];

@@ -16,6 +16,7 @@ import { EmptyRoiError, InputError, UnsupportedError } from "../errors.js";
 import { connectedComponents } from "../image/components.js";
 import { discretisePyRadiomics } from "../image/discretise.js";
 import {
+  type BoundingBox,
   boundingBox,
   geometryDifferences,
   describeGeometryDifferences,
@@ -26,7 +27,8 @@ import { type Vec3, Volume, type VoxelArray } from "../image/volume.js";
 import { type Hasher, sha1 } from "../util/sha1.js";
 import { VERSION } from "../version.js";
 import { type FamilyContext, computeFamily } from "./families.js";
-import { FEATURE_CLASSES, type FeatureClassName } from "./featureNames.js";
+import { FEATURE_CLASSES, type FeatureClassName, type ImageTypeName } from "./featureNames.js";
+import { checkImageTypes, deriveImages } from "./imageTypes.js";
 import {
   type ExtractionParams,
   type ExtractionSettings,
@@ -220,6 +222,7 @@ export function extractFeatures(
   const work: Volume = settings.normalize
     ? normalizeImage(image, settings.normalizeScale, settings.removeOutliers)
     : image;
+  checkImageTypes(p.imageTypes, work, options.imageName ?? "image");
 
   // --- geometry check / correction
   let maskOnGrid: Volume = mask;
@@ -388,20 +391,43 @@ function extractLabel(
 
   const features: Record<string, number> = {};
   const classes = Object.keys(p.features) as FeatureClassName[];
-  // shape first (PyRadiomics computes shape before the image-type loop), then the others in file order
-  const ordered = [
-    ...classes.filter((c) => c === "shape" || c === "shape2D"),
-    ...classes.filter((c) => c !== "shape" && c !== "shape2D"),
-  ];
-  for (const cls of ordered) {
+  const isShape = (c: FeatureClassName) => c === "shape" || c === "shape2D";
+  const addFamily = (cls: FeatureClassName, c: FamilyContext, prefix: string) => {
     const enabled = p.features[cls]!;
     const wantsDeprecated = enabled.some((f) =>
       (FEATURE_CLASSES[cls].deprecated as readonly string[]).includes(f),
     );
-    const values = computeFamily(cls, ctx, wantsDeprecated);
+    const values = computeFamily(cls, c, wantsDeprecated);
     for (const f of featureOrder(enabled)) {
       const v = values[f];
-      features[`original_${cls}_${f}`] = v === undefined ? Number.NaN : v;
+      features[`${prefix}_${cls}_${f}`] = v === undefined ? Number.NaN : v;
+    }
+  };
+  // shape first, on the original image only (PyRadiomics computes shape before the image-type loop), then
+  // the other classes for each enabled image type in the parameter file's order
+  for (const cls of classes.filter(isShape)) addFamily(cls, ctx, "original");
+  const box: BoundingBox = { min: [x0, y0, z0], max: [x1, y1, z1] };
+  for (const [typeName, typeSettings] of Object.entries(p.imageTypes) as Array<
+    [ImageTypeName, ExtractionSettings]
+  >) {
+    if (typeName === "Original") {
+      for (const cls of classes.filter((c) => !isShape(c))) addFamily(cls, ctx, "original");
+      continue;
+    }
+    for (const d of deriveImages(typeName, image, typeSettings, box, maskName)) {
+      const derived = Float64Array.from(d.image.data);
+      const disc = discretisePyRadiomics(derived, intensityMask, {
+        binWidth: typeSettings.binWidth,
+        binCount: typeSettings.binCount ?? undefined,
+      });
+      const dctx: FamilyContext = {
+        ...ctx,
+        intensities: derived,
+        levels: disc.levels,
+        nLevels: disc.nLevels,
+        settings: typeSettings,
+      };
+      for (const cls of classes.filter((c) => !isShape(c))) addFamily(cls, dctx, d.name);
     }
   }
   return { label, diagnostics, features };

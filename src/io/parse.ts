@@ -8,10 +8,11 @@ import { FormatError } from "../errors.js";
 import type { Volume } from "../image/volume.js";
 import { type Gunzipper, type Unzlibber, countNonFinite, isGzip } from "./common.js";
 import { isMetaImageHeader, parseMetaImage } from "./metaimage.js";
+import { isMgh, parseMgh } from "./mgh.js";
 import { isNifti, parseNifti } from "./nifti.js";
 import { isNrrd, parseNrrd } from "./nrrd.js";
 
-export type ImageFormat = "nifti" | "nrrd" | "metaimage";
+export type ImageFormat = "nifti" | "nrrd" | "metaimage" | "mgh";
 
 export interface ReadImageOptions {
   /** Accept NaN/Inf voxels (default false: a FormatError says how many there are). */
@@ -27,6 +28,7 @@ export function formatFromName(path: string): ImageFormat | undefined {
     return "nifti";
   if (p.endsWith(".nrrd") || p.endsWith(".nhdr")) return "nrrd";
   if (p.endsWith(".mha") || p.endsWith(".mhd")) return "metaimage";
+  if (p.endsWith(".mgz") || p.endsWith(".mgh")) return "mgh";
   return undefined;
 }
 
@@ -38,9 +40,11 @@ export function detectFormat(bytes: Uint8Array, path = ""): ImageFormat {
   if (isNrrd(bytes)) return "nrrd";
   if (isNifti(bytes)) return "nifti";
   if (isMetaImageHeader(bytes)) return "metaimage";
+  if (isMgh(bytes)) return "mgh";
   if (isGzip(bytes)) {
-    // a whole-file gzip stream is .nii.gz (NRRD and MetaImage compress only their data)
+    // a whole-file gzip stream is .nii.gz or .mgz (NRRD and MetaImage compress only their data)
     const byName = formatFromName(path);
+    if (byName === "mgh") return "mgh";
     if (byName === undefined || byName === "nifti") return "nifti";
   }
   const byName = formatFromName(path);
@@ -51,7 +55,7 @@ export function detectFormat(bytes: Uint8Array, path = ""): ImageFormat {
     );
   }
   throw new FormatError(
-    `unknown image format (not NIfTI, NRRD or MetaImage; first bytes ${hexHead(bytes)})`,
+    `unknown image format (not NIfTI, NRRD, MetaImage or MGH/MGZ; first bytes ${hexHead(bytes)})`,
     path,
   );
 }
@@ -91,6 +95,9 @@ export function parseImage(
       break;
     case "metaimage":
       vol = parseMetaImage(bytes, common);
+      break;
+    case "mgh":
+      vol = parseMgh(bytes, { source: path, gunzip: opts.gunzip });
       break;
   }
   return checkFinite(vol, path, opts);

@@ -4,6 +4,7 @@
  * .mhd (+ .zraw next to it).
  */
 
+import { encodeMgh } from "./mgh.js";
 import { writeFileSync } from "node:fs";
 import { writeFile } from "node:fs/promises";
 import { basename, dirname, join } from "node:path";
@@ -35,6 +36,8 @@ export function encodeImageFiles(
   const files = new Map<string, Uint8Array>();
   const compress = opts.compress ?? true;
   if (p.endsWith(".nii.gz")) files.set(path, encodeNifti(vol, { gzip: true, compressor: nodeGzip }));
+  else if (p.endsWith(".mgz")) files.set(path, nodeGzip(encodeMgh(vol)));
+  else if (p.endsWith(".mgh")) files.set(path, encodeMgh(vol));
   else if (p.endsWith(".nii")) files.set(path, encodeNifti(vol, { gzip: false }));
   else if (p.endsWith(".nrrd")) files.set(path, encodeNrrd(vol, { gzip: compress, compressor: nodeGzip }));
   else if (p.endsWith(".nhdr")) {

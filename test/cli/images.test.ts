@@ -131,10 +131,10 @@ test("extract: CSV to stdout, JSON to a file, all labels, errors", async () => {
   assert.equal(badParams.code, 1);
   assert.match(badParams.stderr, /unknown key "binwidth" in setting \(allowed: .*binWidth/);
 
-  writeFileSync(params, "imageType:\n  LoG:\n    sigma: [1.0]\n");
+  writeFileSync(params, "imageType:\n  LBP3D: {}\n");
   const unsupported = await runCli("extract", f.image, f.mask, "--params", params);
   assert.equal(unsupported.code, 1);
-  assert.match(unsupported.stderr, /image type "LoG" is not supported yet/);
+  assert.match(unsupported.stderr, /image type "LBP3D" is not supported yet/);
 });
 
 test("batch: one bad case is reported, the rest is extracted, resume skips finished cases", async () => {

@@ -134,7 +134,7 @@ test("settings we do not compute yet are refused, not ignored", () => {
     UnsupportedError,
   );
   assert.throws(
-    () => extractFeatures(image, mask, { imageType: { Wavelet: {} } }),
-    /image type "Wavelet" is not supported yet/,
+    () => extractFeatures(image, mask, { imageType: { LBP2D: {} } }),
+    /image type "LBP2D" is not supported yet/,
   );
 });
