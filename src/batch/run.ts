@@ -55,6 +55,29 @@ export function parseShard(v: string): Shard {
   return { index, count };
 }
 
+/**
+ * `--shard auto` / `--shard auto/N`: the shard from the scheduler's environment: SLURM_ARRAY_TASK_ID
+ * (1-based with `--array=1-N`; N from SLURM_ARRAY_TASK_COUNT unless given) or Kubernetes'
+ * JOB_COMPLETION_INDEX (0-based; N must be given, as an Indexed Job's `completions`).
+ */
+export function autoShard(v: string, env: Record<string, string | undefined>): Shard {
+  const m = /^auto(?:\/(\d+))?$/.exec(v.trim());
+  if (!m) throw new InputError(`--shard must be i/n, auto or auto/n, got "${v}"`);
+  const given = m[1] ? Number(m[1]) : undefined;
+  if (env.SLURM_ARRAY_TASK_ID !== undefined) {
+    const count = given ?? Number(env.SLURM_ARRAY_TASK_COUNT);
+    return parseShard(`${env.SLURM_ARRAY_TASK_ID}/${count}`);
+  }
+  if (env.JOB_COMPLETION_INDEX !== undefined) {
+    if (given === undefined)
+      throw new InputError("--shard auto with JOB_COMPLETION_INDEX needs the shard count: --shard auto/N");
+    return parseShard(`${Number(env.JOB_COMPLETION_INDEX) + 1}/${given}`);
+  }
+  throw new InputError(
+    "--shard auto: no scheduler variable set (SLURM_ARRAY_TASK_ID or JOB_COMPLETION_INDEX); run inside an array job or pass --shard i/n",
+  );
+}
+
 /** The cases belonging to a shard: every n-th case, starting at the i-th (stable across runs). */
 export function shardCases<T>(cases: T[], shard?: Shard): T[] {
   if (!shard) return cases;

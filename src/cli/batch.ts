@@ -8,7 +8,15 @@ import { SingleBar } from "cli-progress";
 import type { Command } from "commander";
 import { manifestCases } from "../batch/manifest.js";
 import type { CaseOutcome } from "../batch/extractCase.js";
-import { type BatchCase, type Shard, loadState, parseShard, runBatch, shardCases } from "../batch/run.js";
+import {
+  type BatchCase,
+  type Shard,
+  autoShard,
+  loadState,
+  parseShard,
+  runBatch,
+  shardCases,
+} from "../batch/run.js";
 import { InputError } from "../errors.js";
 import { type ResultRow, csvCell, formatCsv } from "../extract/output.js";
 import { readTableFile } from "../io/table-file.js";
@@ -90,7 +98,11 @@ export function register(program: Command): void {
         const base = dirname(resolve(manifestPath));
         const cases = manifestCases(table, (p) => (isAbsolute(p) ? p : resolve(base, p)), opts.id);
         if (cases.length === 0) throw new InputError("the manifest has no cases", manifestPath);
-        const shard = opts.shard ? parseShard(opts.shard) : undefined;
+        const shard = opts.shard
+          ? opts.shard.startsWith("auto")
+            ? autoShard(opts.shard, process.env)
+            : parseShard(opts.shard)
+          : undefined;
         if (opts.mergeShards !== undefined) {
           // Combine the finished shards (their state files hold every case's result) into one table.
           const outcomes: CaseOutcome[] = [];

@@ -50,6 +50,8 @@ interface ExtractOpts {
   format?: "csv" | "json";
   diagnostics: boolean;
   ibsi?: string;
+  voxelBased?: boolean;
+  outDir?: string;
   ibsi2?: string;
 }
 
@@ -110,6 +112,8 @@ export function register(program: Command): void {
       "--ibsi <config>",
       "IBSI mode instead of PyRadiomics mode: every IBSI 1 feature (compliance tags) under a configuration: digital_phantom, config_A ... config_E",
     )
+    .option("--voxel-based", "voxel-based feature maps (PyRadiomics voxelSetting), one NIfTI map per feature")
+    .option("--out-dir <dir>", "folder for the --voxel-based maps")
     .option(
       "--ibsi2 <config>",
       "IBSI 2 phase 2 instead of PyRadiomics mode: a filter configuration 1.A ... 9.B on the CT phantom, the 18 stat_* tags",
@@ -117,6 +121,13 @@ export function register(program: Command): void {
     .action(
       action(async (imagePath: string, maskPath: string, opts: ExtractOpts) => {
         const label = parseLabelOption(opts.label);
+        if (opts.voxelBased) {
+          const { runVoxelBased } = await import("./voxelBased.js");
+          if (label !== undefined && typeof label !== "number")
+            throw new InputError("--voxel-based takes a single --label");
+          await runVoxelBased(imagePath, maskPath, await loadParams(opts.params), label, opts.outDir);
+          return;
+        }
         let results: LabelResult[];
         if (opts.ibsi2) {
           if (opts.params || opts.ibsi)

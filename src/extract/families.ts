@@ -28,6 +28,8 @@ export interface FamilyContext {
   levels: Int32Array;
   nLevels: number;
   settings: ExtractionSettings;
+  /** Voxel-based maps: the whole ROI's grey levels, kept for every kernel (see DiscretisedRoi). */
+  greyLevels?: Int32Array;
 }
 
 function textureSettings(s: ExtractionSettings): TextureSettings {
@@ -67,6 +69,7 @@ export function computeFamily(
     spacing: ctx.spacing,
     levels: ctx.levels,
     nLevels: ctx.nLevels,
+    ...(ctx.greyLevels ? { greyLevels: ctx.greyLevels } : {}),
   };
   switch (cls) {
     case "firstorder": {

@@ -486,6 +486,5 @@ export function unsupportedSettings(params: ExtractionParams): string[] {
       );
     }
   }
-  if (params.voxelSetting) add("voxel-based extraction (voxelSetting) is not supported yet");
   return out;
 }

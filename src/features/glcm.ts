@@ -161,11 +161,19 @@ function symmetrise(out: Float64Array, base: number, count: number, m: number): 
   }
 }
 
+/** Level map for a fixed ascending level list (voxel-based maps: the whole ROI's levels). */
+function levelsFromList(levels: Int32Array): { levels: Int32Array; index: Int32Array; maxLevel: number } {
+  const maxLevel = levels.length ? levels[levels.length - 1]! : 0;
+  const index = new Int32Array(maxLevel + 1).fill(-1);
+  for (let r = 0; r < levels.length; r++) index[levels[r]!] = r;
+  return { levels, index, maxLevel };
+}
+
 /** PyRadiomics-style GLCMs of a ROI: one per angle, empty grey levels removed. */
 export function glcmMatrices(roi: DiscretisedRoi, settings?: Partial<TextureSettings>): GlcmMatrices {
   const s = textureSettings(settings);
   const nRoi = checkRoi(roi, "GLCM");
-  const pl = presentLevels(roi.levels);
+  const pl = roi.greyLevels ? levelsFromList(roi.greyLevels) : presentLevels(roi.levels);
   const angles = pyradiomicsAngles(roi.size, s.distances, s.force2D, s.force2Ddimension, false);
   const nAngles = angles.length / 3;
   const m = pl.levels.length;

@@ -30,6 +30,12 @@ export interface DiscretisedRoi extends RoiGrid {
   levels: Int32Array;
   /** The largest grey-level index that may occur (PyRadiomics' Ng before empty levels are removed). */
   nLevels: number;
+  /**
+   * Voxel-based maps (PyRadiomics voxelBased): the grey levels present in the whole ROI, ascending. When
+   * given, GLCM rows/columns and Ng follow these instead of the levels present in this (kernel) grid,
+   * as PyRadiomics keeps the whole ROI's levels for every kernel.
+   */
+  greyLevels?: Int32Array;
 }
 
 /** How per-direction texture matrices are combined (IBSI aggregation methods, PyRadiomics weightingNorm). */
