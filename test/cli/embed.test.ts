@@ -44,6 +44,19 @@ writeFileSync(
   ].join("\n"),
 );
 
+/** The recipe of params.yaml's embed section, as the library resolves it. */
+function customSettings() {
+  return resolveEmbedSettings({
+    preset: "custom",
+    model: join(dir, "model.onnx"),
+    spacing: 1.5,
+    patchSize: 8,
+    axes: "SPL",
+    window: [-1024, 2048],
+    clip: true,
+  });
+}
+
 function writeCase(name: string, shift: number): { image: string; mask: string } {
   const { image, mask } = testCase();
   const d = image.data as Int16Array;
@@ -73,19 +86,7 @@ test("embed: columns deep_custom_0..2 with the patch diagnostics; --save-patch w
   assert.equal(r.code, 0, r.stderr);
   assert.match(r.stderr, /custom: 3 features from a 8x8x8 patch at \(.*\) \(LPS mm, ROI centroid\)/);
   const [row] = csvObjects(readFileSync(join(dir, "a.csv"), "utf8"));
-  const want = await embedCase(
-    readImage(a.image),
-    readImage(a.mask),
-    resolveEmbedSettings({
-      preset: "custom",
-      model: join(dir, "model.onnx"),
-      spacing: 1.5,
-      patchSize: 8,
-      axes: "SPL",
-      window: [-1024, 2048],
-      clip: true,
-    }),
-  );
+  const want = await embedCase(readImage(a.image), readImage(a.mask), customSettings());
   for (let k = 0; k < 3; k++)
     assert.equal(Number(row![`deep_custom_${k}`]), want.features[`deep_custom_${k}`]);
   assert.equal(row!.diagnostics_Embed_Preset, "custom");
@@ -147,19 +148,7 @@ for (const workers of ["1", "2"]) {
       [rows[0]!, a],
       [rows[1]!, b],
     ] as const) {
-      const want = await embedCase(
-        readImage(f.image),
-        readImage(f.mask),
-        resolveEmbedSettings({
-          preset: "custom",
-          model: join(dir, "model.onnx"),
-          spacing: 1.5,
-          patchSize: 8,
-          axes: "SPL",
-          window: [-1024, 2048],
-          clip: true,
-        }),
-      );
+      const want = await embedCase(readImage(f.image), readImage(f.mask), customSettings());
       for (let k = 0; k < 3; k++)
         assert.equal(
           Number(row[`deep_custom_${k}`]),
@@ -195,20 +184,7 @@ test("batch: seed points from coordX/coordY/coordZ; a partial seed is refused", 
   );
   assert.equal(r.code, 0, r.stderr);
   const [row] = csvObjects(readFileSync(out, "utf8"));
-  const want = await embedCase(
-    readImage(a.image),
-    readImage(a.mask),
-    resolveEmbedSettings({
-      preset: "custom",
-      model: join(dir, "model.onnx"),
-      spacing: 1.5,
-      patchSize: 8,
-      axes: "SPL",
-      window: [-1024, 2048],
-      clip: true,
-    }),
-    { seed: center },
-  );
+  const want = await embedCase(readImage(a.image), readImage(a.mask), customSettings(), { seed: center });
   assert.equal(Number(row!.deep_custom_1), want.features.deep_custom_1);
   writeFileSync(manifest, `case_id,Image,Mask,coordX\nA,${a.image},${a.mask},1\n`);
   const bad = await runCli(
