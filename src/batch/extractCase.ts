@@ -5,7 +5,7 @@
 import { isRadiogenomicsError } from "../errors.js";
 import type { ExtractionParams } from "../extract/params.js";
 import { type LabelResult, extractFeatures } from "../extract/pipeline.js";
-import { readImage } from "../io/read.js";
+import { readImageAndMask } from "../io/pair.js";
 import { nodeSha1 } from "../util/nodeHash.js";
 
 export interface CaseJob {
@@ -13,6 +13,8 @@ export interface CaseJob {
   image: string;
   mask: string;
   label?: number | number[] | "all";
+  /** RTSTRUCT ROI name(s) when the mask is an RTSTRUCT. */
+  roi?: string;
   params: ExtractionParams;
 }
 
@@ -26,9 +28,9 @@ export function extractFiles(
   maskPath: string,
   params: ExtractionParams,
   label?: number | number[] | "all",
+  dicom: { roi?: string; series?: string } = {},
 ): LabelResult[] {
-  const image = readImage(imagePath);
-  const mask = readImage(maskPath);
+  const { image, mask } = readImageAndMask(imagePath, maskPath, dicom);
   return extractFeatures(image, mask, params, {
     label,
     hasher: nodeSha1,
@@ -41,7 +43,7 @@ export function extractFiles(
 export function extractCase(job: CaseJob): CaseOutcome {
   const t0 = performance.now();
   try {
-    const results = extractFiles(job.image, job.mask, job.params, job.label);
+    const results = extractFiles(job.image, job.mask, job.params, job.label, { roi: job.roi });
     return { caseId: job.caseId, status: "ok", results, ms: performance.now() - t0 };
   } catch (e) {
     const user = isRadiogenomicsError(e) || (e as NodeJS.ErrnoException)?.code === "ENOENT";

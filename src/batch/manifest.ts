@@ -1,7 +1,7 @@
 /**
  * Batch manifests: a CSV/TSV with one row per case. Columns (case-insensitive): an id column
  * (`case_id`, `id`, `ID`, `patient`, `subject`; else the first column), `Image`, `Mask`, and optionally
- * `Label` (a number or "all"). This is PyRadiomics' batch format (Image, Mask, Label) with an id added.
+ * `Label` (a number or "all"), and `ROI` (RTSTRUCT ROI name(s) when the mask is an RTSTRUCT). This is PyRadiomics' batch format (Image, Mask, Label) with an id added.
  * Relative paths are resolved against the manifest's directory.
  */
 import { InputError } from "../errors.js";
@@ -37,6 +37,8 @@ export function manifestCases(
   if (idColumn && !table.has(idColumn))
     throw new InputError(`id column "${idColumn}" not found`, table.source);
   const labelCol = findColumn(table, ["label"]);
+  const roiCol = findColumn(table, ["roi", "roi_name", "roiname", "structure"]);
+  const rois = roiCol ? table.text(roiCol) : undefined;
   const images = table.text(imageCol);
   const masks = table.text(maskCol);
   const ids = idCol ? table.text(idCol) : undefined;
@@ -62,7 +64,14 @@ export function manifestCases(
         label = n;
       }
     }
-    cases.push({ caseId, image: resolvePath(image), mask: resolvePath(mask), label });
+    const roi = rois?.[i];
+    cases.push({
+      caseId,
+      image: resolvePath(image),
+      mask: resolvePath(mask),
+      label,
+      ...(roi ? { roi } : {}),
+    });
   }
   return cases;
 }

@@ -16,6 +16,8 @@ export interface BatchCase {
   image: string;
   mask: string;
   label?: number | number[] | "all";
+  /** RTSTRUCT ROI name(s) (manifest column ROI). */
+  roi?: string;
 }
 
 export interface Shard {

@@ -85,7 +85,9 @@ function wasmDecoder(ts: string): FrameDecoder | undefined {
       dec.decode();
       const fi = dec.getFrameInfo();
       if (fi.width !== info.columns || fi.height !== info.rows)
-        throw new FormatError(`encoded frame is ${fi.width}x${fi.height}, the header says ${info.columns}x${info.rows}`);
+        throw new FormatError(
+          `encoded frame is ${fi.width}x${fi.height}, the header says ${info.columns}x${info.rows}`,
+        );
       const out = dec.getDecodedBuffer().slice();
       const bytesPer = info.bitsAllocated / 8;
       const n = info.rows * info.columns * info.samplesPerPixel;
@@ -120,7 +122,10 @@ function readBytes(p: string): Uint8Array {
     const b = readFileSync(p);
     return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
   } catch (e) {
-    throw new FileAccessError(`cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`, p);
+    throw new FileAccessError(
+      `cannot read file (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`,
+      p,
+    );
   }
 }
 

@@ -101,7 +101,8 @@ export function nums(v: unknown): number[] {
 export function str(v: unknown): string {
   if (Array.isArray(v)) return v.length ? String(v[0] ?? "") : "";
   if (v === undefined || v === null) return "";
-  if (typeof v === "object" && v && "Alphabetic" in v) return String((v as { Alphabetic: string }).Alphabetic);
+  if (typeof v === "object" && v && "Alphabetic" in v)
+    return String((v as { Alphabetic: string }).Alphabetic);
   return String(v).trim();
 }
 

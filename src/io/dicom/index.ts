@@ -1,5 +1,12 @@
 /** DICOM: series -> Volume(s), codecs, PET SUV, RTSTRUCT -> mask. Browser-safe parsing core. */
-export { type Dataset, type DicomFileInput, isDicom, nonImageKind, parseDicomFile, useDcmjs } from "./dataset.js";
+export {
+  type Dataset,
+  type DicomFileInput,
+  isDicom,
+  nonImageKind,
+  parseDicomFile,
+  useDcmjs,
+} from "./dataset.js";
 export {
   type FrameDecoder,
   type FrameInfo,

@@ -192,7 +192,10 @@ export function decodeFrames(
     return frames;
   }
   if (parts.length < frameCount)
-    throw new FormatError(`encapsulated PixelData holds ${parts.length} frame(s), ${frameCount} expected`, name);
+    throw new FormatError(
+      `encapsulated PixelData holds ${parts.length} frame(s), ${frameCount} expected`,
+      name,
+    );
   const decode: FrameDecoder =
     ts === TS.rle
       ? (e, i) => decodeRle(e, i, name)

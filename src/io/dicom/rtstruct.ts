@@ -36,8 +36,7 @@ export function isRtStruct(ds: Dataset): boolean {
 
 export function parseRtStruct(f: DicomFileInput): RtStruct {
   const { ds } = parseDicomFile(f);
-  if (!isRtStruct(ds))
-    throw new InputError(`not an RTSTRUCT (modality ${str(ds.Modality) || "?"})`, f.name);
+  if (!isRtStruct(ds)) throw new InputError(`not an RTSTRUCT (modality ${str(ds.Modality) || "?"})`, f.name);
   const refSeries: string[] = [];
   let forUid = "";
   for (const fr of items(ds.ReferencedFrameOfReferenceSequence)) {
@@ -49,7 +48,13 @@ export function parseRtStruct(f: DicomFileInput): RtStruct {
   for (const rc of items(ds.ROIContourSequence)) {
     const list = items(rc.ContourSequence).map((c) => {
       const data = c.ContourData;
-      const pts = Float64Array.from(Array.isArray(data) ? (data as unknown[]).map(Number) : String(data ?? "").split("\\").map(Number));
+      const pts = Float64Array.from(
+        Array.isArray(data)
+          ? (data as unknown[]).map(Number)
+          : String(data ?? "")
+              .split("\\")
+              .map(Number),
+      );
       return { type: str(c.ContourGeometricType).toUpperCase(), points: pts };
     });
     contoursByRoi.set(num(rc.ReferencedROINumber), list);
@@ -126,7 +131,11 @@ export function checkReference(
       `FrameOfReferenceUID mismatch: ${f} here, ${ref.frameOfReferenceUid} in the image series`,
       name,
     );
-  if (obj.referencedSeriesUids.length > 0 && ref.seriesInstanceUid && !obj.referencedSeriesUids.includes(ref.seriesInstanceUid))
+  if (
+    obj.referencedSeriesUids.length > 0 &&
+    ref.seriesInstanceUid &&
+    !obj.referencedSeriesUids.includes(ref.seriesInstanceUid)
+  )
     throw new GeometryError(
       `references series ${obj.referencedSeriesUids.join(", ")}, but the image given is series ${ref.seriesInstanceUid}: give the referenced series`,
       name,

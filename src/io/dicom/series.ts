@@ -149,7 +149,10 @@ function pixelFormat(ds: Dataset, name: string) {
   const rows = num(ds.Rows);
   const columns = num(ds.Columns);
   if (!Number.isInteger(rows) || rows < 1 || !Number.isInteger(columns) || columns < 1)
-    throw new FormatError(`Rows ${str(ds.Rows)} / Columns ${str(ds.Columns)} are not positive integers`, name);
+    throw new FormatError(
+      `Rows ${str(ds.Rows)} / Columns ${str(ds.Columns)} are not positive integers`,
+      name,
+    );
   const bitsAllocated = num(ds.BitsAllocated);
   if (![8, 16, 32].includes(bitsAllocated))
     throw new FormatError(`BitsAllocated is ${str(ds.BitsAllocated)} (8, 16 or 32 supported)`, name);
@@ -160,13 +163,19 @@ function pixelFormat(ds: Dataset, name: string) {
       name,
     );
   if (ds.HighBit !== undefined && num(ds.HighBit) !== bitsStored - 1)
-    throw new FormatError(`HighBit is ${str(ds.HighBit)}, BitsStored ${bitsStored} needs ${bitsStored - 1}`, name);
+    throw new FormatError(
+      `HighBit is ${str(ds.HighBit)}, BitsStored ${bitsStored} needs ${bitsStored - 1}`,
+      name,
+    );
   const pr = ds.PixelRepresentation === undefined ? 0 : num(ds.PixelRepresentation);
   if (pr !== 0 && pr !== 1)
     throw new FormatError(`PixelRepresentation is ${str(ds.PixelRepresentation)} (must be 0 or 1)`, name);
   const spp = ds.SamplesPerPixel === undefined ? 1 : num(ds.SamplesPerPixel);
   if (spp !== 1)
-    throw new UnsupportedError(`DICOM with ${str(ds.SamplesPerPixel)} samples per pixel (colour) is not supported`, name);
+    throw new UnsupportedError(
+      `DICOM with ${str(ds.SamplesPerPixel)} samples per pixel (colour) is not supported`,
+      name,
+    );
   const pi = str(ds.PhotometricInterpretation).toUpperCase();
   if (pi && pi !== "MONOCHROME1" && pi !== "MONOCHROME2")
     throw new UnsupportedError(`PhotometricInterpretation ${pi} is not supported (MONOCHROME1/2 only)`, name);
@@ -226,7 +235,8 @@ function framesOf(obj: ParsedDicom): Frame[] {
         `PerFrameFunctionalGroupsSequence has ${perFrame.length} items, NumberOfFrames is ${frameCount}`,
         name,
       );
-    const group = (f: number, seq: string): Dataset | undefined => item(perFrame[f]?.[seq]) ?? item(shared?.[seq]);
+    const group = (f: number, seq: string): Dataset | undefined =>
+      item(perFrame[f]?.[seq]) ?? item(shared?.[seq]);
     for (let f = 0; f < frameCount; f++) {
       const fname = `${name} frame ${f + 1}`;
       const ipp = nums(group(f, "PlanePositionSequence")?.ImagePositionPatient);
@@ -354,7 +364,10 @@ function groupSeries(objs: ParsedDicom[]): SeriesGroup[] {
 function summarise(g: SeriesGroup): DicomSeriesInfo {
   const ds = g.objects[0]!.ds;
   const nonImage = nonImageKind(ds) ?? (ds.PixelData === undefined ? "object without pixel data" : undefined);
-  const frames = g.objects.reduce((a, o) => a + (o.ds.NumberOfFrames === undefined ? 1 : num(o.ds.NumberOfFrames)), 0);
+  const frames = g.objects.reduce(
+    (a, o) => a + (o.ds.NumberOfFrames === undefined ? 1 : num(o.ds.NumberOfFrames)),
+    0,
+  );
   const info: DicomSeriesInfo = {
     seriesInstanceUid: g.uid,
     seriesNumber: str(ds.SeriesNumber),
@@ -405,7 +418,10 @@ function pickSeries(groups: SeriesGroup[], opts: DicomSeriesOptions): SeriesGrou
   if (images.length === 1) return images[0]!;
   if (images.length === 0) {
     if (groups.length === 1) notAnImage(groups[0]!.objects[0]!);
-    throw new InputError(`no image series among the DICOM files (found: ${groups.map(label).join("; ")})`, opts.source);
+    throw new InputError(
+      `no image series among the DICOM files (found: ${groups.map(label).join("; ")})`,
+      opts.source,
+    );
   }
   throw new InputError(
     `the files hold ${images.length} image series (${images.map(label).join("; ")}); choose one with --series UID|number`,
@@ -442,7 +458,8 @@ function buildPhases(g: SeriesGroup, opts: DicomSeriesOptions): Phase[] {
       );
   }
   const normal = normalOf(first.iop);
-  for (const f of frames) f.position = f.ipp[0]! * normal[0]! + f.ipp[1]! * normal[1]! + f.ipp[2]! * normal[2]!;
+  for (const f of frames)
+    f.position = f.ipp[0]! * normal[0]! + f.ipp[1]! * normal[1]! + f.ipp[2]! * normal[2]!;
   // temporal grouping
   let keyed = frames.some((f) => f.temporalKey !== "");
   if (!keyed) {
@@ -472,7 +489,10 @@ function buildPhases(g: SeriesGroup, opts: DicomSeriesOptions): Phase[] {
       } else {
         const dup = [...positions.entries()].find(([, c]) => c > 1)!;
         const names = frames.filter((f) => f.position.toFixed(3) === dup[0]).map((f) => f.name);
-        throw new GeometryError(`duplicate slice: ${names.join(" and ")} are both at ${dup[0]} mm along the slice normal`, opts.source);
+        throw new GeometryError(
+          `duplicate slice: ${names.join(" and ")} are both at ${dup[0]} mm along the slice normal`,
+          opts.source,
+        );
       }
     }
   }
@@ -560,7 +580,12 @@ function assemble(slices: Frame[], opts: DicomSeriesOptions, notes: string[], wh
 
   let suv = 1;
   if (opts.suv) {
-    const r = suvFactor(first.obj.ds, opts.suv, slices.map((s) => s.obj.ds), first.name);
+    const r = suvFactor(
+      first.obj.ds,
+      opts.suv,
+      slices.map((s) => s.obj.ds),
+      first.name,
+    );
     suv = r.factor;
     notes.push(r.note);
   }
@@ -574,7 +599,8 @@ function assemble(slices: Frame[], opts: DicomSeriesOptions, notes: string[], wh
   const shift = 32 - bits;
   const maxStored = first.signed ? 2 ** (bits - 1) - 1 : 2 ** bits - 1;
   const minStored = first.signed ? -(2 ** (bits - 1)) : 0;
-  if (first.monochrome1) notes.push(`MONOCHROME1: stored values inverted (${minStored} + ${maxStored} - value) before rescaling`);
+  if (first.monochrome1)
+    notes.push(`MONOCHROME1: stored values inverted (${minStored} + ${maxStored} - value) before rescaling`);
   slices.forEach((s, k) => {
     const raw8 = s.pixels();
     const le = bytes > 1 && !HOST_LITTLE_ENDIAN ? raw8.slice() : raw8;
@@ -604,7 +630,9 @@ function assemble(slices: Frame[], opts: DicomSeriesOptions, notes: string[], wh
   });
   if (slices.some((s) => s.slope !== 1 || s.intercept !== 0)) {
     const sl = [...new Set(slices.map((s) => `${s.slope}/${s.intercept}`))];
-    notes.push(`rescaled: RescaleSlope/RescaleIntercept ${sl.length === 1 ? sl[0] : `per slice (${sl.length} distinct)`}`);
+    notes.push(
+      `rescaled: RescaleSlope/RescaleIntercept ${sl.length === 1 ? sl[0] : `per slice (${sl.length} distinct)`}`,
+    );
   }
   let data: VoxelArray;
   if (allInt && lo >= -32768 && hi <= 32767) data = Int16Array.from(values);
@@ -617,7 +645,10 @@ function selectPhase(phases: Phase[], opts: DicomSeriesOptions): Phase {
   if (opts.phase !== undefined) {
     const p = phases[opts.phase];
     if (!p)
-      throw new InputError(`phase ${opts.phase} does not exist (the series has ${phases.length}: 0..${phases.length - 1})`, opts.source);
+      throw new InputError(
+        `phase ${opts.phase} does not exist (the series has ${phases.length}: 0..${phases.length - 1})`,
+        opts.source,
+      );
     return p;
   }
   if (phases.length > 1)
@@ -629,7 +660,10 @@ function selectPhase(phases: Phase[], opts: DicomSeriesOptions): Phase {
 }
 
 /** Reads one series (and one temporal position) with its description and the choices made. */
-export function parseDicomSeriesDetailed(files: DicomFileInput[], opts: DicomSeriesOptions = {}): DicomVolumeResult {
+export function parseDicomSeriesDetailed(
+  files: DicomFileInput[],
+  opts: DicomSeriesOptions = {},
+): DicomVolumeResult {
   const dicomFiles = files.filter((f) => f.bytes.length === 0 || isDicom(f.bytes) || /\.dcm$/i.test(f.name));
   if (dicomFiles.length === 0) throw new InputError("no DICOM files found", opts.source);
   const groups = groupSeries(parseAll(dicomFiles));
@@ -661,7 +695,15 @@ export function parseDicomPhases(
 export function seriesReferences(
   files: DicomFileInput[],
   opts: DicomSeriesOptions = {},
-): { volume: Volume; sopInstanceUids: string[]; sopClassUid: string; frameOfReferenceUid: string; seriesInstanceUid: string; studyInstanceUid: string; ds: Dataset } {
+): {
+  volume: Volume;
+  sopInstanceUids: string[];
+  sopClassUid: string;
+  frameOfReferenceUid: string;
+  seriesInstanceUid: string;
+  studyInstanceUid: string;
+  ds: Dataset;
+} {
   const groups = groupSeries(parseAll(files.filter((f) => isDicom(f.bytes))));
   const g = pickSeries(groups, opts);
   const phases = buildPhases(g, opts);

@@ -21,7 +21,11 @@ export type SuvMode = "bw" | "lbm";
 function tm(v: unknown): number {
   const s = str(v).replace(/:/g, "");
   if (!/^\d{2,6}(\.\d+)?$/.test(s)) return Number.NaN;
-  return Number(s.slice(0, 2)) * 3600 + (s.length >= 4 ? Number(s.slice(2, 4)) * 60 : 0) + (s.length > 4 ? Number(s.slice(4)) : 0);
+  return (
+    Number(s.slice(0, 2)) * 3600 +
+    (s.length >= 4 ? Number(s.slice(2, 4)) * 60 : 0) +
+    (s.length > 4 ? Number(s.slice(4)) : 0)
+  );
 }
 
 function da(v: unknown): number {
@@ -52,10 +56,16 @@ export function suvFactor(ds: Dataset, mode: SuvMode, all: Dataset[], name: stri
   const need = (cond: boolean, what: string) => {
     if (!cond) throw new InputError(`SUV: ${what}`, name);
   };
-  need(str(ds.Modality) === "PT", `Modality is ${str(ds.Modality) || "missing"}, SUV needs a PET series (PT)`);
+  need(
+    str(ds.Modality) === "PT",
+    `Modality is ${str(ds.Modality) || "missing"}, SUV needs a PET series (PT)`,
+  );
   need(str(ds.Units).toUpperCase() === "BQML", `Units is "${str(ds.Units) || "missing"}", SUV needs BQML`);
   const dc = str(ds.DecayCorrection).toUpperCase();
-  need(dc === "START", `DecayCorrection is "${dc || "missing"}", SUV needs START (images decay-corrected to the scan start)`);
+  need(
+    dc === "START",
+    `DecayCorrection is "${dc || "missing"}", SUV needs START (images decay-corrected to the scan start)`,
+  );
   const rp = item(ds.RadiopharmaceuticalInformationSequence);
   need(rp !== undefined, "RadiopharmaceuticalInformationSequence is missing");
   const dose = num(rp!.RadionuclideTotalDose);
@@ -70,7 +80,9 @@ export function suvFactor(ds: Dataset, mode: SuvMode, all: Dataset[], name: stri
     inj = when(ds.SeriesDate ?? ds.AcquisitionDate, rp!.RadiopharmaceuticalStartTime);
   }
   const series = when(ds.SeriesDate, ds.SeriesTime);
-  const acq = Math.min(...all.map((d) => when(d.AcquisitionDate ?? d.SeriesDate, d.AcquisitionTime)).filter(Number.isFinite));
+  const acq = Math.min(
+    ...all.map((d) => when(d.AcquisitionDate ?? d.SeriesDate, d.AcquisitionTime)).filter(Number.isFinite),
+  );
   let start = series;
   let startFrom = "SeriesTime";
   if (!Number.isFinite(series) || (Number.isFinite(acq) && series > acq)) {
@@ -79,7 +91,10 @@ export function suvFactor(ds: Dataset, mode: SuvMode, all: Dataset[], name: stri
     startFrom = "earliest AcquisitionTime (SeriesTime is later)";
   }
   const elapsed = start - inj;
-  need(elapsed >= 0 && elapsed < 86400 * 2, `scan start is ${elapsed.toFixed(0)} s after the injection (check the times)`);
+  need(
+    elapsed >= 0 && elapsed < 86400 * 2,
+    `scan start is ${elapsed.toFixed(0)} s after the injection (check the times)`,
+  );
   const weightKg = num(ds.PatientWeight);
   need(weightKg > 0, `PatientWeight is "${str(ds.PatientWeight) || "missing"}"`);
   const decayed = dose * 2 ** (-elapsed / half);
@@ -92,7 +107,9 @@ export function suvFactor(ds: Dataset, mode: SuvMode, all: Dataset[], name: stri
     need(sex === "M" || sex === "F", `PatientSex is "${sex || "missing"}" (lean body mass needs M or F)`);
     const hCm = hM * 100;
     massKg =
-      sex === "M" ? 1.1 * weightKg - 128 * (weightKg / hCm) ** 2 : 1.07 * weightKg - 148 * (weightKg / hCm) ** 2;
+      sex === "M"
+        ? 1.1 * weightKg - 128 * (weightKg / hCm) ** 2
+        : 1.07 * weightKg - 148 * (weightKg / hCm) ** 2;
     need(massKg > 0, `lean body mass (James) is ${massKg.toFixed(2)} kg`);
     what = `lean body mass (James, ${sex}) ${massKg.toFixed(3)} kg`;
   }
