@@ -81,18 +81,71 @@ export function parseDicomFile(f: DicomFileInput): ParsedDicom {
     );
   }
   const transferSyntax = String(file.meta["00020010"]?.Value?.[0] ?? "").replace(/\0/g, "");
+  checkNumbers(file.dict, f.name);
+  if (transferSyntax === "1.2.840.10008.1.2" || transferSyntax === "1.2.840.10008.1.2.1")
+    checkPixelDataLength(f.bytes, transferSyntax === "1.2.840.10008.1.2", f.name);
   const ds = quietly(() => dcmjs().data.DicomMetaDictionary.naturalizeDataset(file.dict)) as Dataset;
   return { name: f.name, transferSyntax, ds };
 }
 
+/** DS/IS values dcmjs could not parse (it stores null): named with their text, never read as 0. */
+function checkNumbers(
+  dict: Record<string, { vr: string; Value?: unknown[]; _rawValue?: unknown }>,
+  name: string,
+): void {
+  for (const [tag, el] of Object.entries(dict)) {
+    if ((el.vr !== "DS" && el.vr !== "IS") || !el.Value) continue;
+    const bad = el.Value.findIndex((x) => x === null || (typeof x === "number" && !Number.isFinite(x)));
+    if (bad < 0) continue;
+    const raw = Array.isArray(el._rawValue) ? el._rawValue[bad] : el._rawValue;
+    const entry = (
+      dcmjs().data.DicomMetaDictionary as unknown as { dictionary: Record<string, { name?: string }> }
+    ).dictionary[`(${tag.slice(0, 4)},${tag.slice(4)})`];
+    throw new FormatError(
+      `${entry?.name ?? `tag (${tag.slice(0, 4)},${tag.slice(4)})`} is "${String(raw ?? "").trim()}", not a finite number`,
+      name,
+    );
+  }
+}
+
+/**
+ * dcmjs zero-fills an element that runs past the end of the file; for native pixel data the declared
+ * length of the last (7FE0,0010) element is checked against the bytes present.
+ */
+function checkPixelDataLength(b: Uint8Array, implicit: boolean, name: string): void {
+  for (let o = b.length - 8; o >= 132; o--) {
+    if (b[o] !== 0xe0 || b[o + 1] !== 0x7f || b[o + 2] !== 0x10 || b[o + 3] !== 0x00) continue;
+    const dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    let len: number;
+    let start: number;
+    const vr = String.fromCharCode(b[o + 4]!, b[o + 5]!);
+    if (!implicit && (vr === "OW" || vr === "OB")) {
+      if (o + 12 > b.length) break;
+      len = dv.getUint32(o + 8, true);
+      start = o + 12;
+    } else {
+      len = dv.getUint32(o + 4, true);
+      start = o + 8;
+    }
+    if (len === 0xffffffff) return;
+    if (start + len > b.length)
+      throw new FormatError(
+        `PixelData element declares ${len} bytes but the file holds ${b.length - start}: truncated`,
+        name,
+      );
+    return;
+  }
+}
+
 export function num(v: unknown): number {
-  if (Array.isArray(v)) return v.length ? Number(v[0]) : Number.NaN;
+  // dcmjs turns an unparsable DS/IS ("nan", "abc") into null: that must stay NaN, never 0
+  if (Array.isArray(v)) return v.length && v[0] !== null && v[0] !== undefined ? Number(v[0]) : Number.NaN;
   if (v === undefined || v === null || v === "") return Number.NaN;
   return Number(v);
 }
 
 export function nums(v: unknown): number[] {
-  if (Array.isArray(v)) return v.map(Number);
+  if (Array.isArray(v)) return v.map((x) => (x === null || x === undefined ? Number.NaN : Number(x)));
   if (typeof v === "string") return v.split("\\").map(Number);
   if (typeof v === "number") return [v];
   return [];
