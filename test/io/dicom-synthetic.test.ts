@@ -201,7 +201,9 @@ describe("DICOM synthetic series", () => {
     const single = parseDicomSeries(files(s));
     const order = [2, 0, 3, 1]; // frames stored out of order
     const pix = new Int16Array(s[0]!.pixels.length * 4);
-    order.forEach((k, f) => pix.set(s[k]!.pixels, f * s[0]!.pixels.length));
+    order.forEach((k, f) => {
+      pix.set(s[k]!.pixels, f * s[0]!.pixels.length);
+    });
     const ds0 = s[0]!.ds;
     const enh = {
       ...ds0,
@@ -353,7 +355,9 @@ describe("DICOM synthetic series", () => {
     });
     test("an empty file in a series folder is an error, not dropped", () => {
       const dir = mkdtempSync(join(tmpdir(), "rg-dcm-empty-"));
-      files(base()).forEach((f, i) => writeFileSync(join(dir, `IM${i}.dcm`), f.bytes));
+      files(base()).forEach((f, i) => {
+        writeFileSync(join(dir, `IM${i}.dcm`), f.bytes);
+      });
       writeFileSync(join(dir, "IM3.dcm"), "");
       assert.throws(() => readImage(dir), /IM3\.dcm: file is empty/);
     });

@@ -98,6 +98,7 @@ function checkNumbers(
     const bad = el.Value.findIndex((x) => x === null || (typeof x === "number" && !Number.isFinite(x)));
     if (bad < 0) continue;
     const raw = Array.isArray(el._rawValue) ? el._rawValue[bad] : el._rawValue;
+    if (String(raw ?? "").trim() === "") continue; // an empty value is "absent", not corrupt
     const entry = (
       dcmjs().data.DicomMetaDictionary as unknown as { dictionary: Record<string, { name?: string }> }
     ).dictionary[`(${tag.slice(0, 4)},${tag.slice(4)})`];
