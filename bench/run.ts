@@ -17,6 +17,7 @@ import { fitForest } from "../src/stats/forest.js";
 import { glmnetBinomial } from "../src/stats/glmnet.js";
 import { Random } from "../src/stats/random.js";
 import { dataPath, repoRoot } from "../test/helpers/data.js";
+import { benchDicom } from "./dicom.js";
 
 /** What the CLI uses for the image/mask hash diagnostics (PyRadiomics computes them too). */
 const hasher = nodeSha1;
@@ -165,6 +166,8 @@ benches.push({
     );
   },
 });
+
+benches.push({ name: "dicom", run: benchDicom });
 
 const only = process.argv.slice(2);
 for (const b of benches) {

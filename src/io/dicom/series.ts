@@ -590,8 +590,11 @@ function assemble(slices: Frame[], opts: DicomSeriesOptions, notes: string[], wh
     notes.push(r.note);
   }
   const perSlice = first.rows * first.columns;
-  const values = new Float64Array(perSlice * slices.length);
-  let allInt = suv === 1;
+  // integer rescale (and no SUV): exact in int32, narrowed to int16 when every value fits; else float32
+  const allInt = suv === 1 && slices.every((s) => Number.isInteger(s.slope) && Number.isInteger(s.intercept));
+  const values: Int32Array | Float32Array = allInt
+    ? new Int32Array(perSlice * slices.length)
+    : new Float32Array(perSlice * slices.length);
   let lo = Number.POSITIVE_INFINITY;
   let hi = Number.NEGATIVE_INFINITY;
   const bytes = first.bitsAllocated / 8;
@@ -613,20 +616,24 @@ function assemble(slices: Frame[], opts: DicomSeriesOptions, notes: string[], wh
           ? new Uint16Array(aligned.buffer, aligned.byteOffset, perSlice)
           : new Uint32Array(aligned.buffer, aligned.byteOffset, perSlice);
     const off = k * perSlice;
-    if (!Number.isInteger(s.slope) || !Number.isInteger(s.intercept)) allInt = false;
     const slope = s.slope * suv;
     const intercept = s.intercept * suv;
     const inv = s.monochrome1;
+    let sliceLo = Number.POSITIVE_INFINITY;
+    let sliceHi = Number.NEGATIVE_INFINITY;
     for (let p = 0; p < perSlice; p++) {
       const u = src[p]!;
       let raw =
         bits >= 32 ? (s.signed ? u | 0 : u) : s.signed ? (u << shift) >> shift : (u << shift) >>> shift;
       if (inv) raw = maxStored + minStored - raw;
-      const v = raw * slope + intercept;
-      values[off + p] = v;
-      if (v < lo) lo = v;
-      if (v > hi) hi = v;
+      if (raw < sliceLo) sliceLo = raw;
+      if (raw > sliceHi) sliceHi = raw;
+      values[off + p] = raw * slope + intercept;
     }
+    const a = sliceLo * slope + intercept;
+    const b = sliceHi * slope + intercept;
+    lo = Math.min(lo, a, b);
+    hi = Math.max(hi, a, b);
   });
   if (slices.some((s) => s.slope !== 1 || s.intercept !== 0)) {
     const sl = [...new Set(slices.map((s) => `${s.slope}/${s.intercept}`))];
@@ -634,10 +641,9 @@ function assemble(slices: Frame[], opts: DicomSeriesOptions, notes: string[], wh
       `rescaled: RescaleSlope/RescaleIntercept ${sl.length === 1 ? sl[0] : `per slice (${sl.length} distinct)`}`,
     );
   }
-  let data: VoxelArray;
-  if (allInt && lo >= -32768 && hi <= 32767) data = Int16Array.from(values);
-  else if (allInt && lo >= -2147483648 && hi <= 2147483647) data = Int32Array.from(values);
-  else data = Float32Array.from(values);
+  if (allInt && (lo < -2147483648 || hi > 2147483647))
+    throw new FormatError(`rescaled values ${lo}..${hi} exceed the 32-bit integer range`, source);
+  const data: VoxelArray = allInt && lo >= -32768 && hi <= 32767 ? Int16Array.from(values) : values;
   return new Volume(data, geometry);
 }
 
