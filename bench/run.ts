@@ -168,6 +168,13 @@ benches.push({
 });
 
 benches.push({ name: "dicom", run: benchDicom });
+benches.push({
+  name: "embed",
+  async run() {
+    const { benchEmbed } = await import("./embed.js");
+    await benchEmbed();
+  },
+});
 
 const only = process.argv.slice(2);
 for (const b of benches) {

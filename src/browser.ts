@@ -31,6 +31,19 @@ export { analyseCohort } from "./demo/analysis.js";
 export { Random } from "./stats/random.js";
 export { Table, parseCsv, formatCsv, joinTables, tableFromColumns } from "./stats/table.js";
 export { sha1 } from "./util/sha1.js";
+export { maskCentroid, patchVoxelWorld, samplePatch } from "./image/patch.js";
+export {
+  checkModelInput,
+  embedVolume,
+  type OrtModule,
+  openModel,
+  patchVolume,
+  preparePatch,
+} from "./deep/embed.js";
+export { readModelSignature } from "./deep/onnxModel.js";
+export { PRESETS } from "./deep/presets.js";
+export { type EmbedSettings, resolveEmbedSettings } from "./deep/settings.js";
+export { applyPca, parsePcaModel, type PcaModel } from "./deep/pca.js";
 export { VERSION } from "./version.js";
 export * as features from "./features/index.js";
 export * as stats from "./stats/index.js";

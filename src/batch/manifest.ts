@@ -1,8 +1,10 @@
 /**
  * Batch manifests: a CSV/TSV with one row per case. Columns (case-insensitive): an id column
  * (`case_id`, `id`, `ID`, `patient`, `subject`; else the first column), `Image`, `Mask`, and optionally
- * `Label` (a number or "all"), and `ROI` (RTSTRUCT ROI name(s) when the mask is an RTSTRUCT). This is PyRadiomics' batch format (Image, Mask, Label) with an id added.
- * Relative paths are resolved against the manifest's directory.
+ * `Label` (a number or "all"), and `ROI` (RTSTRUCT ROI name(s) when the mask is an RTSTRUCT). This is
+ * PyRadiomics' batch format (Image, Mask, Label) with an id added.
+ * Relative paths are resolved against the manifest's directory. For deep features placed at a seed point,
+ * `coordX`, `coordY`, `coordZ` give it in LPS millimetres (FMCIB's manifest convention).
  */
 import { InputError } from "../errors.js";
 import type { Table } from "../stats/table.js";
@@ -39,6 +41,13 @@ export function manifestCases(
   const labelCol = findColumn(table, ["label"]);
   const roiCol = findColumn(table, ["roi", "roi_name", "roiname", "structure"]);
   const rois = roiCol ? table.text(roiCol) : undefined;
+  const coordCols = ["coordx", "coordy", "coordz"].map((c) => findColumn(table, [c]));
+  if (coordCols.some((c) => c) && !coordCols.every((c) => c))
+    throw new InputError(
+      "a seed point needs all three columns coordX, coordY, coordZ (LPS mm)",
+      table.source,
+    );
+  const coords = coordCols.every((c) => c) ? coordCols.map((c) => table.text(c!)) : undefined;
   const images = table.text(imageCol);
   const masks = table.text(maskCol);
   const ids = idCol ? table.text(idCol) : undefined;
@@ -65,12 +74,29 @@ export function manifestCases(
       }
     }
     const roi = rois?.[i];
+    let seed: BatchCase["seed"];
+    if (coords) {
+      const xyz = coords.map((col) => col[i]);
+      if (xyz.some((v) => v !== null && v !== undefined && v !== "")) {
+        const nums = xyz.map((v) => Number(v));
+        if (
+          xyz.some((v) => v === null || v === undefined || v === "") ||
+          nums.some((v) => !Number.isFinite(v))
+        )
+          throw new InputError(
+            `row ${row}: coordX/coordY/coordZ must be three numbers (LPS mm), got "${xyz.join('", "')}"`,
+            table.source,
+          );
+        seed = nums as [number, number, number];
+      }
+    }
     cases.push({
       caseId,
       image: resolvePath(image),
       mask: resolvePath(mask),
       label,
       ...(roi ? { roi } : {}),
+      ...(seed ? { seed } : {}),
     });
   }
   return cases;

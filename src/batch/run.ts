@@ -18,6 +18,8 @@ export interface BatchCase {
   label?: number | number[] | "all";
   /** RTSTRUCT ROI name(s) (manifest column ROI). */
   roi?: string;
+  /** Seed point (LPS mm) for deep-feature patches (manifest columns coordX, coordY, coordZ). */
+  seed?: [number, number, number];
 }
 
 export interface Shard {
@@ -107,7 +109,7 @@ export async function runBatch(opts: BatchOptions): Promise<BatchResult> {
   const jobs: CaseJob[] = todo.map((c) => ({ ...c, params: opts.params }));
   const workers = Math.max(1, Math.min(opts.workers ?? availableParallelism(), jobs.length));
   if (workers <= 1) {
-    for (const job of jobs) record(extractCase(job));
+    for (const job of jobs) record(await extractCase(job));
   } else {
     // Under tsx (development) this module is .ts and so is the worker; built, both are .js.
     const ext = import.meta.url.endsWith(".ts") ? "ts" : "js";

@@ -3,11 +3,12 @@
  * one image/mask pair, PyRadiomics-compatible names and parameter files.
  */
 import { readFileSync } from "node:fs";
+import { dirname, isAbsolute, resolve as resolvePath } from "node:path";
 import type { Command } from "commander";
 import { InputError } from "../errors.js";
 import { formatCsv, formatJsonRows } from "../extract/output.js";
 import { type ExtractionParams, resolveParams } from "../extract/params.js";
-import { extractFiles } from "../batch/extractCase.js";
+import { extractFiles, extractFilesWithEmbed } from "../batch/extractCase.js";
 import type { IbsiConfig } from "../extract/ibsi.js";
 import type { LabelResult } from "../extract/pipeline.js";
 import { action, writeOutput } from "./util.js";
@@ -22,7 +23,14 @@ export async function loadParams(path: string | undefined): Promise<ExtractionPa
   } catch {
     throw new InputError("cannot read the parameter file", path);
   }
-  return parseParams(text, path);
+  const params = parseParams(text, path);
+  // the embed section's files are named relative to the parameter file
+  if (params.embed) {
+    const base = dirname(resolvePath(path));
+    const rel = (f: string | null) => (f === null || isAbsolute(f) ? f : resolvePath(base, f));
+    params.embed = { ...params.embed, model: rel(params.embed.model), pca: rel(params.embed.pca) };
+  }
+  return params;
 }
 
 export function parseLabelOption(v: string | undefined): number | number[] | "all" | undefined {
@@ -99,10 +107,11 @@ export function register(program: Command): void {
             await extractIbsi(imagePath, maskPath, opts.ibsi, label, { roi: opts.roi, series: opts.series }),
           ];
         } else {
-          results = extractFiles(imagePath, maskPath, await loadParams(opts.params), label, {
-            roi: opts.roi,
-            series: opts.series,
-          });
+          const params = await loadParams(opts.params);
+          const dicom = { roi: opts.roi, series: opts.series };
+          results = params.embed
+            ? await extractFilesWithEmbed(imagePath, maskPath, params, label, undefined, dicom)
+            : extractFiles(imagePath, maskPath, params, label, dicom);
         }
         const multi = results.length > 1 || label === "all" || Array.isArray(label);
         const rows = results.map((r) => ({

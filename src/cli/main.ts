@@ -20,6 +20,8 @@ const COMMANDS: Record<string, () => Promise<{ register: Registrar }>> = {
   model: () => import("./model.js"),
   predict: () => import("./predict.js"),
   cluster: () => import("./cluster.js"),
+  embed: () => import("./embed.js"),
+  pca: () => import("./pca.js"),
 };
 
 export async function buildProgram(commandArg?: string): Promise<Command> {

@@ -8,6 +8,7 @@
  * are accepted by the schema and reported by `unsupportedSettings`, so callers can refuse them clearly.
  */
 
+import { type EmbedSettings, resolveEmbedSettings } from "../deep/settings.js";
 import { InputError } from "../errors.js";
 import {
   FEATURE_CLASSES,
@@ -141,7 +142,7 @@ const VOXEL_SETTING_RULES: Record<string, Rule> = {
   voxelBatch: INT({ minEx: 0 }),
 };
 
-const SECTIONS = ["setting", "imageType", "featureClass", "voxelSetting"];
+const SECTIONS = ["setting", "imageType", "featureClass", "voxelSetting", "embed"];
 
 function describeRule(r: Rule): string {
   switch (r.type) {
@@ -334,6 +335,8 @@ export interface ExtractionParams {
   /** Enabled feature classes and features. */
   features: EnabledFeatures;
   voxelSetting: VoxelSettings | null;
+  /** Deep features (`embed:` section): ONNX model and preprocessing recipe; null when absent. */
+  embed: EmbedSettings | null;
   /** The parsed parameter object as given (for provenance). */
   raw: unknown;
 }
@@ -460,7 +463,8 @@ export function resolveParams(input: unknown, source = "parameters"): Extraction
     }
     features[cls as FeatureClassName] = [...new Set(list)];
   }
-  return { settings, imageTypes, features, voxelSetting: p.voxelSetting, raw: obj };
+  const embed = obj.embed == null ? null : resolveEmbedSettings(obj.embed, source);
+  return { settings, imageTypes, features, voxelSetting: p.voxelSetting, embed, raw: obj };
 }
 
 /**

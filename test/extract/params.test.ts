@@ -73,7 +73,7 @@ test("unknown keys and wrong types are rejected with the key and what is allowed
     ["setting:\n  binwidth: 5\n", /unknown key "binwidth" in setting \(allowed: .*binWidth/],
     [
       "settings:\n  binWidth: 5\n",
-      /unknown key "settings" \(allowed: setting, imageType, featureClass, voxelSetting\)/,
+      /unknown key "settings" \(allowed: setting, imageType, featureClass, voxelSetting, embed\)/,
     ],
     ["setting:\n  binWidth: 0\n", /"setting.binWidth": expected a number > 0, got 0/],
     ["setting:\n  binCount: 2.5\n", /"setting.binCount": expected an integer > 0, got 2.5/],
