@@ -18,6 +18,7 @@ import { glmnetBinomial } from "../src/stats/models/glmnet.js";
 import { Random } from "../src/stats/core/random.js";
 import { dataPath, repoRoot } from "../test/helpers/data.js";
 import { ibsi2Bench } from "./ibsi2.js";
+import { benchDicom } from "./dicom.js";
 
 /** What the CLI uses for the image/mask hash diagnostics (PyRadiomics computes them too). */
 const hasher = nodeSha1;
@@ -206,6 +207,7 @@ benches.push({
   },
 });
 
+benches.push({ name: "dicom", run: benchDicom });
 benches.push({
   name: "embed",
   async run() {

@@ -8,7 +8,7 @@ import { isRadiogenomicsError } from "../errors.js";
 import type { ExtractionParams } from "../extract/params.js";
 import { type LabelResult, extractFeatures } from "../extract/pipeline.js";
 import type { Vec3, Volume } from "../image/volume.js";
-import { readImage } from "../io/read.js";
+import { readImageAndMask } from "../io/pair.js";
 import { nodeSha1 } from "../util/nodeHash.js";
 
 export interface CaseJob {
@@ -16,6 +16,8 @@ export interface CaseJob {
   image: string;
   mask: string;
   label?: number | number[] | "all";
+  /** RTSTRUCT ROI name(s) when the mask is an RTSTRUCT. */
+  roi?: string;
   /** Seed point (LPS mm) for deep-feature patches placed at a seed (manifest coordX/coordY/coordZ). */
   seed?: Vec3;
   params: ExtractionParams;
@@ -48,8 +50,10 @@ export function extractFiles(
   maskPath: string,
   params: ExtractionParams,
   label?: number | number[] | "all",
+  dicom: { roi?: string; series?: string } = {},
 ): LabelResult[] {
-  return extractVolumes(readImage(imagePath), readImage(maskPath), imagePath, maskPath, params, label);
+  const { image, mask } = readImageAndMask(imagePath, maskPath, dicom);
+  return extractVolumes(image, mask, imagePath, maskPath, params, label);
 }
 
 /**
@@ -63,9 +67,9 @@ export async function extractFilesWithEmbed(
   params: ExtractionParams,
   label?: number | number[] | "all",
   seed?: Vec3,
+  dicom: { roi?: string; series?: string } = {},
 ): Promise<LabelResult[]> {
-  const image = readImage(imagePath);
-  const mask = readImage(maskPath);
+  const { image, mask } = readImageAndMask(imagePath, maskPath, dicom);
   const results = extractVolumes(image, mask, imagePath, maskPath, params, label);
   if (!params.embed) return results;
   for (const r of results) {
@@ -79,9 +83,10 @@ export async function extractFilesWithEmbed(
 export async function extractCase(job: CaseJob): Promise<CaseOutcome> {
   const t0 = performance.now();
   try {
+    const dicom = job.roi !== undefined ? { roi: job.roi } : {};
     const results = job.params.embed
-      ? await extractFilesWithEmbed(job.image, job.mask, job.params, job.label, job.seed)
-      : extractFiles(job.image, job.mask, job.params, job.label);
+      ? await extractFilesWithEmbed(job.image, job.mask, job.params, job.label, job.seed, dicom)
+      : extractFiles(job.image, job.mask, job.params, job.label, dicom);
     return { caseId: job.caseId, status: "ok", results, ms: performance.now() - t0 };
   } catch (e) {
     const user = isRadiogenomicsError(e) || (e as NodeJS.ErrnoException)?.code === "ENOENT";

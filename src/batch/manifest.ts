@@ -1,7 +1,8 @@
 /**
  * Batch manifests: a CSV/TSV with one row per case. Columns (case-insensitive): an id column
  * (`case_id`, `id`, `ID`, `patient`, `subject`; else the first column), `Image`, `Mask`, and optionally
- * `Label` (a number or "all"). This is PyRadiomics' batch format (Image, Mask, Label) with an id added.
+ * `Label` (a number or "all"), and `ROI` (RTSTRUCT ROI name(s) when the mask is an RTSTRUCT). This is
+ * PyRadiomics' batch format (Image, Mask, Label) with an id added.
  * Relative paths are resolved against the manifest's directory. For deep features placed at a seed point,
  * `coordX`, `coordY`, `coordZ` give it in LPS millimetres (FMCIB's manifest convention).
  */
@@ -38,6 +39,8 @@ export function manifestCases(
   if (idColumn && !table.has(idColumn))
     throw new InputError(`id column "${idColumn}" not found`, table.source);
   const labelCol = findColumn(table, ["label"]);
+  const roiCol = findColumn(table, ["roi", "roi_name", "roiname", "structure"]);
+  const rois = roiCol ? table.text(roiCol) : undefined;
   const coordCols = ["coordx", "coordy", "coordz"].map((c) => findColumn(table, [c]));
   if (coordCols.some((c) => c) && !coordCols.every((c) => c))
     throw new InputError(
@@ -70,6 +73,7 @@ export function manifestCases(
         label = n;
       }
     }
+    const roi = rois?.[i];
     let seed: BatchCase["seed"];
     if (coords) {
       const xyz = coords.map((col) => col[i]);
@@ -91,6 +95,7 @@ export function manifestCases(
       image: resolvePath(image),
       mask: resolvePath(mask),
       label,
+      ...(roi ? { roi } : {}),
       ...(seed ? { seed } : {}),
     });
   }

@@ -16,6 +16,8 @@ export interface BatchCase {
   image: string;
   mask: string;
   label?: number | number[] | "all";
+  /** RTSTRUCT ROI name(s) (manifest column ROI). */
+  roi?: string;
   /** Seed point (LPS mm) for deep-feature patches (manifest columns coordX, coordY, coordZ). */
   seed?: [number, number, number];
 }

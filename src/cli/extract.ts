@@ -53,16 +53,25 @@ interface ExtractOpts {
   voxelBased?: boolean;
   outDir?: string;
   ibsi2?: string;
+  roi?: string;
+  series?: string;
 }
 
 /** IBSI mode: features keyed by IBSI compliance tags, for one of the IBSI 1 configurations. */
-async function extractIbsi(imagePath: string, maskPath: string, config: string, label: number | undefined) {
+async function extractIbsi(
+  imagePath: string,
+  maskPath: string,
+  config: string,
+  label: number | undefined,
+  dicom: { roi?: string; series?: string } = {},
+) {
   const { IBSI_CONFIGS, ibsiFeatures } = await import("../extract/ibsi.js");
   const c = (IBSI_CONFIGS as Record<string, IbsiConfig>)[config];
   if (!c)
     throw new InputError(`--ibsi must be one of ${Object.keys(IBSI_CONFIGS).join(", ")}, got "${config}"`);
-  const { readImage } = await import("../io/read.js");
-  const features = ibsiFeatures(readImage(imagePath), readImage(maskPath), c, { label });
+  const { readImageAndMask } = await import("../io/pair.js");
+  const { image, mask } = readImageAndMask(imagePath, maskPath, dicom);
+  const features = ibsiFeatures(image, mask, c, { label });
   return { label: label ?? 1, diagnostics: { diagnostics_Configuration_IBSI: config }, features };
 }
 
@@ -102,7 +111,12 @@ export function register(program: Command): void {
     .command("extract")
     .description("extract IBSI-compliant, PyRadiomics-compatible radiomic features from one image and mask")
     .argument("<image>", "image file (.nii, .nii.gz, .nrrd, .nhdr, .mha, .mhd)")
-    .argument("<mask>", "segmentation mask (same formats)")
+    .argument("<mask>", "segmentation mask (same formats, or a DICOM RTSTRUCT with --roi)")
+    .option(
+      "--roi <names>",
+      'RTSTRUCT ROI name(s) or number(s), comma-separated, or "all" (labels 1, 2, ... in that order)',
+    )
+    .option("--series <uid>", "DICOM series of the image folder: SeriesInstanceUID or SeriesNumber")
     .option("-p, --params <file>", "PyRadiomics parameter file (YAML or JSON)")
     .option("-l, --label <label>", 'label value, comma-separated labels, or "all" (one row per label)')
     .option("-o, --out <file>", 'output file (.csv or .json; "-" for stdout)', "-")
@@ -144,12 +158,15 @@ export function register(program: Command): void {
             );
           if (label !== undefined && typeof label !== "number")
             throw new InputError("--ibsi takes a single --label");
-          results = [await extractIbsi(imagePath, maskPath, opts.ibsi, label)];
+          results = [
+            await extractIbsi(imagePath, maskPath, opts.ibsi, label, { roi: opts.roi, series: opts.series }),
+          ];
         } else {
           const params = await loadParams(opts.params);
+          const dicom = { roi: opts.roi, series: opts.series };
           results = params.embed
-            ? await extractFilesWithEmbed(imagePath, maskPath, params, label)
-            : extractFiles(imagePath, maskPath, params, label);
+            ? await extractFilesWithEmbed(imagePath, maskPath, params, label, undefined, dicom)
+            : extractFiles(imagePath, maskPath, params, label, dicom);
         }
         const multi = results.length > 1 || label === "all" || Array.isArray(label);
         const rows = results.map((r) => ({

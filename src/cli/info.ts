@@ -3,6 +3,7 @@ import type { Command } from "commander";
 import { labelCounts } from "../image/geometry.js";
 import { type Volume, isIntegerType } from "../image/volume.js";
 import { readImage } from "../io/read.js";
+import { dicomInfo } from "./dicomInfo.js";
 import { action, formatJson, writeOutput } from "./util.js";
 
 export interface ImageInfo {
@@ -97,8 +98,11 @@ export function register(program: Command): void {
     .argument("<files...>", "image or mask files (.nii, .nii.gz, .nrrd, .nhdr, .mha, .mhd)")
     .option("--mask", "treat the files as label masks (always list labels)")
     .option("--json", "print JSON")
+    .option("--series <uid>", "DICOM: describe this series (SeriesInstanceUID or SeriesNumber)")
     .action(
-      action((files: string[], opts: { mask?: boolean; json?: boolean }) => {
+      action((files: string[], opts: { mask?: boolean; json?: boolean; series?: string }) => {
+        const dicom = dicomInfo(files, opts);
+        if (dicom !== undefined) return writeOutput("-", dicom);
         const infos = files.map((f) => describeImage(f, readImage(f, { allowNonFinite: true }), opts.mask));
         writeOutput(
           "-",

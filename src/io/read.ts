@@ -4,8 +4,7 @@
  * relative to the header.
  */
 
-import { createRequire } from "node:module";
-import { readFileSync, readdirSync, statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { inflateSync as zlibInflateSync, gunzipSync as zlibGunzipSync } from "node:zlib";
 import { dirname, isAbsolute, join, resolve } from "node:path";
@@ -19,7 +18,10 @@ import {
   formatFromName,
   parseImage,
 } from "./parse.js";
-import { type DicomSeriesOptions, isDicom, parseDicomSeries, useDcmjs } from "./dicom.js";
+import { isDicom } from "./dicom/dataset.js";
+import { readDicomSeries } from "./dicom-node.js";
+
+export { readDicomSeries };
 
 function readBytes(path: string): Uint8Array {
   try {
@@ -80,42 +82,6 @@ export function nodeUnzlib(bytes: Uint8Array): Uint8Array {
   return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
 }
 
-/**
- * Reads a DICOM series from a directory (every file with the DICM preamble; sub-directories are not
- * searched). See parseDicomSeries for the geometry and voxel rules.
- */
-let dcmjsLoaded = false;
-/** Load dcmjs (CommonJS build) on the first DICOM read only. */
-function loadDcmjs(): void {
-  if (dcmjsLoaded) return;
-  useDcmjs(createRequire(import.meta.url)("dcmjs"));
-  dcmjsLoaded = true;
-}
-
-export function readDicomSeries(dir: string, opts: DicomSeriesOptions = {}): Volume {
-  let names: string[];
-  try {
-    names = readdirSync(dir).sort();
-  } catch (e) {
-    throw new FileAccessError(describeFsError(e), dir);
-  }
-  const files = [];
-  for (const name of names) {
-    const p = join(dir, name);
-    let st: ReturnType<typeof statSync>;
-    try {
-      st = statSync(p);
-    } catch {
-      continue;
-    }
-    if (!st.isFile()) continue;
-    const bytes = readBytes(p);
-    if (isDicom(bytes)) files.push({ name: p, bytes });
-  }
-  loadDcmjs();
-  return parseDicomSeries(files, { source: dir, ...opts });
-}
-
 function isDirectory(path: string): boolean {
   try {
     return statSync(path).isDirectory();
@@ -131,6 +97,7 @@ function isDirectory(path: string): boolean {
 export function readImage(path: string, opts: ReadImageOptions = {}): Volume {
   if (isDirectory(path)) return checkFinite(readDicomSeries(path), path, opts);
   const bytes = readBytes(path);
+  if (isDicom(bytes)) return checkFinite(readDicomSeries(path), path, opts);
   return parseImage(bytes, path, {
     ...opts,
     loadDataFile: loaderFor(path),
@@ -149,6 +116,7 @@ export async function readImageAsync(path: string, opts: ReadImageOptions = {}):
   } catch (e) {
     throw new FileAccessError(describeFsError(e), path);
   }
+  if (isDicom(bytes)) return checkFinite(readDicomSeries(path), path, opts);
   return parseImage(bytes, path, {
     ...opts,
     loadDataFile: loaderFor(path),
