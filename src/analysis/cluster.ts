@@ -38,14 +38,25 @@ import {
   geneSetScores,
   scoresAsMatrix,
 } from "../stats/genomics/genesets.js";
-import { type DistanceMetric, type Linkage, parseDistance, parseLinkage } from "../stats/clustering/hclust.js";
+import {
+  type DistanceMetric,
+  type Linkage,
+  parseDistance,
+  parseLinkage,
+} from "../stats/clustering/hclust.js";
 import {
   type RadiogenomicMap,
   type RadiogenomicPair,
   radiogenomicMap,
   radiogenomicPairs,
 } from "../stats/genomics/radiogenomicMap.js";
-import { guessIdColumn, survivalVariable, type Table, tableIds, variableType } from "../stats/tables/table.js";
+import {
+  guessIdColumn,
+  survivalVariable,
+  type Table,
+  tableIds,
+  variableType,
+} from "../stats/tables/table.js";
 import { type OutputFiles, toCsv } from "./csv.js";
 
 /** Validated options of the clustering workflow. */

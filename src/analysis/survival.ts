@@ -14,7 +14,13 @@ import { type ConcordanceResult, concordanceIndex } from "../stats/survival/conc
 import { type CoxFit, coxDesign, coxPredict, coxph, coxTable } from "../stats/survival/cox.js";
 import { type CvCoxnetResult, coxnetPredict, cvCoxnet } from "../stats/survival/coxnet.js";
 import { type CoxZphResult, coxZph } from "../stats/survival/coxZph.js";
-import { type ConfType, type KaplanMeierFit, kaplanMeier, kmSummary, kmTable } from "../stats/survival/kaplanMeier.js";
+import {
+  type ConfType,
+  type KaplanMeierFit,
+  kaplanMeier,
+  kmSummary,
+  kmTable,
+} from "../stats/survival/kaplanMeier.js";
 import { type LogRankResult, logRank } from "../stats/survival/logrank.js";
 import { Random } from "../stats/core/random.js";
 import { type RiskSplit, type RiskStratification, riskStratify } from "../stats/survival/riskGroups.js";

@@ -2,7 +2,11 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { DataError, InputError } from "../../../src/errors.js";
-import { alignExpression, differentialExpression, expressionFromTable } from "../../../src/stats/genomics/expression.js";
+import {
+  alignExpression,
+  differentialExpression,
+  expressionFromTable,
+} from "../../../src/stats/genomics/expression.js";
 import { parseCsv } from "../../../src/stats/tables/table.js";
 import { mannWhitneyU, tTest } from "../../../src/stats/tests/univariate.js";
 import { fixturePath } from "../../helpers/data.js";

@@ -1,7 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, test } from "node:test";
 import { DataError } from "../../../src/errors.js";
-import { calibrationCurve, hosmerLemeshow, logisticCalibration } from "../../../src/stats/metrics/calibration.js";
+import {
+  calibrationCurve,
+  hosmerLemeshow,
+  logisticCalibration,
+} from "../../../src/stats/metrics/calibration.js";
 import { Random } from "../../../src/stats/core/random.js";
 
 const expit = (x: number) => 1 / (1 + Math.exp(-x));

@@ -8,7 +8,13 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, it } from "node:test";
 import { auc, rocCurve } from "../../../src/stats/metrics/metrics.js";
-import { glmnetBinomial, glmnetKkt, glmnetPolish, pathCoef, sigmoid } from "../../../src/stats/models/glmnet.js";
+import {
+  glmnetBinomial,
+  glmnetKkt,
+  glmnetPolish,
+  pathCoef,
+  sigmoid,
+} from "../../../src/stats/models/glmnet.js";
 import { logisticNewton } from "../../../src/stats/models/logistic.js";
 import { repoRoot, skipUnlessData } from "../../helpers/data.js";
 import {

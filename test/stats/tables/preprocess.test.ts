@@ -1,6 +1,11 @@
 import assert from "node:assert/strict";
 import { describe, it } from "node:test";
-import { applyPreprocessor, fitPreprocessor, selectColumns, subsetRows } from "../../../src/stats/tables/preprocess.js";
+import {
+  applyPreprocessor,
+  fitPreprocessor,
+  selectColumns,
+  subsetRows,
+} from "../../../src/stats/tables/preprocess.js";
 import { skipUnlessData } from "../../helpers/data.js";
 import { CLASSIFICATION, loadWdbc, readCsv } from "../models/classification-data.js";
 

@@ -6,7 +6,11 @@ import assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { describe, test } from "node:test";
 import { readTableFile } from "../../../src/io/table-file.js";
-import { correlationClusters, correlationMatrix, type Linkage } from "../../../src/stats/tests/correlation.js";
+import {
+  correlationClusters,
+  correlationMatrix,
+  type Linkage,
+} from "../../../src/stats/tests/correlation.js";
 import { Random } from "../../../src/stats/core/random.js";
 import { pearson, spearman } from "../../../src/stats/tests/univariate.js";
 import { dataPath, skipUnlessData } from "../../helpers/data.js";
