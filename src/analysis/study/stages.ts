@@ -631,6 +631,10 @@ export interface SurvivalTargetResult {
   /** Out-of-fold risk score and risk group (high = above its fold's training median). */
   score: Num[];
   riskGroup: string[];
+  /** Fold of each case (the score is comparable within a fold only). */
+  fold: number[];
+  time_: Num[];
+  event_: number[];
   km: Array<{ by: string; groups: KmGroup[]; logrankP: Num; atRisk: { times: number[]; counts: Record<string, number[]> } }>;
   notes: string[];
 }
@@ -750,6 +754,9 @@ export function survivalStage(c: Cohort, spec: StudySpec): SurvivalTargetResult[
         ids: rows.map((r) => c.ids[r]!),
         score: Array.from(score, num),
         riskGroup: high,
+        fold: Array.from(foldOf),
+        time_: Array.from(time, num),
+        event_: Array.from(ev),
         km,
         notes,
       }),
