@@ -104,7 +104,9 @@ export function auditBinary(inp: BinaryAuditInput): AuditResult {
     for (const level of levels) {
       const inG: number[] = [];
       const rest: number[] = [];
-      g.values.forEach((v, i) => ((v ?? "(missing)") === level ? inG : rest).push(i));
+      g.values.forEach((v, i) => {
+        ((v ?? "(missing)") === level ? inG : rest).push(i);
+      });
       const pg = Float64Array.from(inG, (i) => prob[i]!);
       const yg = Int32Array.from(inG, (i) => y[i]!);
       let pos = 0;
@@ -237,7 +239,9 @@ export function auditSurvival(inp: SurvivalAuditInput): AuditResult {
     for (const level of levels) {
       const inG: number[] = [];
       const rest: number[] = [];
-      g.values.forEach((v, i) => ((v ?? "(missing)") === level ? inG : rest).push(i));
+      g.values.forEach((v, i) => {
+        ((v ?? "(missing)") === level ? inG : rest).push(i);
+      });
       let ev = 0;
       for (const i of inG) ev += inp.event[i]!;
       const row: AuditRow = {

@@ -155,13 +155,14 @@ export function kmSpec(km: SurvivalTargetResult["km"][number], title: string): S
   const lines: Array<Record<string, unknown>> = [];
   for (const g of km.groups) {
     lines.push({ group: g.label, time: 0, surv: 1, lower: 1, upper: 1 });
-    g.time.forEach((t, i) =>
-      lines.push({ group: g.label, time: t, surv: g.surv[i], lower: g.lower[i], upper: g.upper[i] }),
-    );
+    for (const [i, t] of g.time.entries())
+      lines.push({ group: g.label, time: t, surv: g.surv[i], lower: g.lower[i], upper: g.upper[i] });
   }
   const risk: Array<Record<string, unknown>> = [];
   for (const [label, counts] of Object.entries(km.atRisk.counts))
-    counts.forEach((c, i) => risk.push({ group: label, time: km.atRisk.times[i], n: c }));
+    counts.forEach((c, i) => {
+      risk.push({ group: label, time: km.atRisk.times[i], n: c });
+    });
   const tmax = km.atRisk.times[km.atRisk.times.length - 1] ?? 1;
   const xs = { domain: [0, Math.max(tmax, ...lines.map((l) => (l.time as number) ?? 0))] };
   return {
@@ -312,7 +313,9 @@ export function dendrogramSegments(
 ): Array<{ x: number; x2: number; y: number; y2: number }> {
   const n = order.length;
   const pos = new Map<number, number>();
-  order.forEach((item, k) => pos.set(item, k));
+  order.forEach((item, k) => {
+    pos.set(item, k);
+  });
   const nodeX: number[] = [];
   const nodeH: number[] = [];
   const seg: Array<{ x: number; x2: number; y: number; y2: number }> = [];
@@ -413,7 +416,10 @@ export function pcaSpec(h: HarmonizeResult): Spec {
 
 export function consensusCdfSpec(cl: ClusterResult): Spec {
   const rows: Array<Record<string, unknown>> = [];
-  for (const c of cl.cdf) c.x.forEach((x, i) => rows.push({ k: `k=${c.k}`, x, cdf: c.cdf[i] }));
+  for (const c of cl.cdf)
+    c.x.forEach((x, i) => {
+      rows.push({ k: `k=${c.k}`, x, cdf: c.cdf[i] });
+    });
   return {
     title: "Consensus CDF",
     width: 260,

@@ -379,10 +379,10 @@ export function checkStudyTables(spec: StudySpec, t: StudyTables, file = "study.
   });
   if (spec.harmonize) {
     col("harmonize.batch", spec.harmonize.batch);
-    spec.harmonize.covariates.forEach((cv, i) => col(`harmonize.covariates[${i}]`, cv));
+    for (const [i, cv] of spec.harmonize.covariates.entries()) col(`harmonize.covariates[${i}]`, cv);
   }
   if (spec.validation.site) col("validation.site", spec.validation.site);
-  spec.audit.subgroups.forEach((g, i) => col(`audit.subgroups[${i}]`, g));
+  for (const [i, g] of spec.audit.subgroups.entries()) col(`audit.subgroups[${i}]`, g);
   if (t.genes) col("genes", spec.id, t.genes, spec.genes);
   if (t.external) {
     if (!t.external.has(spec.id))

@@ -492,7 +492,9 @@ export function evaluateBinary(
       Int32Array.from(idx, (i) => y[i]!),
       grid,
     );
-    s.forEach((v, k) => boot[k]!.push(v));
+    s.forEach((v, k) => {
+      boot[k]!.push(v);
+    });
   }
   const q = (a: number[], p: number) => {
     const s = [...a].sort((u, v) => u - v);
