@@ -2,7 +2,7 @@
  * One batch job: read an image/mask pair and extract features. Runs in the main thread or in a worker.
  * Errors are returned as data (never thrown) so that one bad case never stops a cohort.
  */
-import { isRadiogenomicsError } from "../errors.js";
+import { isRadiogenomicsError, printableMessage } from "../errors.js";
 import type { ExtractionParams } from "../extract/params.js";
 import { type LabelResult, extractFeatures } from "../extract/pipeline.js";
 import { readImage } from "../io/read.js";
@@ -49,7 +49,7 @@ export function extractCase(job: CaseJob): CaseOutcome {
     return {
       caseId: job.caseId,
       status: "error",
-      error: msg.replace(/\s*\n\s*/g, " "),
+      error: printableMessage(msg),
       kind: user ? "user" : "internal",
       ms: performance.now() - t0,
     };
