@@ -38,6 +38,16 @@ export class UnsupportedError extends RadiogenomicsError {
   }
 }
 
+/**
+ * A valid-looking input that exceeds a resource limit (decompressed size, bins): not corrupt, too large
+ * for the limit in force. The message names the limit and the option that raises it.
+ */
+export class TooLargeError extends RadiogenomicsError {
+  constructor(message: string, source?: string) {
+    super("TOO_LARGE", message, source);
+  }
+}
+
 /** Image/mask geometry problems: mismatch, bad spacing or direction, empty label. */
 export class GeometryError extends RadiogenomicsError {
   constructor(message: string, source?: string) {
@@ -68,4 +78,26 @@ export class DataError extends RadiogenomicsError {
 
 export function isRadiogenomicsError(e: unknown): e is RadiogenomicsError {
   return e instanceof RadiogenomicsError;
+}
+
+/**
+ * One printable line for an error message: newlines folded, control bytes (C0, DEL, C1: what raw header
+ * bytes decode to) written as \\xNN, so a corrupted header never reaches the terminal as raw bytes.
+ */
+export function printableMessage(s: string): string {
+  return escapeControl(s.replace(/\s*\n\s*/g, " ").trim());
+}
+
+/** Control characters (C0 but tab, DEL, C1) as \\xNN. */
+export function escapeControl(s: string): string {
+  let out = "";
+  let from = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if ((c < 0x20 && c !== 0x09) || (c >= 0x7f && c <= 0x9f)) {
+      out += `${s.slice(from, i)}\\x${c.toString(16).padStart(2, "0")}`;
+      from = i + 1;
+    }
+  }
+  return from === 0 ? s : out + s.slice(from);
 }

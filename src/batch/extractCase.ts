@@ -4,7 +4,7 @@
  * data (never thrown) so that one bad case never stops a cohort.
  */
 import { embedCase } from "../deep/node.js";
-import { isRadiogenomicsError } from "../errors.js";
+import { isRadiogenomicsError, printableMessage } from "../errors.js";
 import type { ExtractionParams } from "../extract/params.js";
 import { type LabelResult, extractFeatures } from "../extract/pipeline.js";
 import type { Vec3, Volume } from "../image/volume.js";
@@ -94,7 +94,7 @@ export async function extractCase(job: CaseJob): Promise<CaseOutcome> {
     return {
       caseId: job.caseId,
       status: "error",
-      error: msg.replace(/\s*\n\s*/g, " "),
+      error: printableMessage(msg),
       kind: user ? "user" : "internal",
       ms: performance.now() - t0,
     };

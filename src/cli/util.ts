@@ -5,7 +5,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import { dirname } from "node:path";
 import { InvalidArgumentError } from "commander";
-import { isRadiogenomicsError } from "../errors.js";
+import { isRadiogenomicsError, printableMessage } from "../errors.js";
 
 /**
  * Where the CLI writes. Tests replace these to capture output in process (node:test itself reports on
@@ -50,7 +50,7 @@ export function reportError(e: unknown): number {
 }
 
 function oneLine(s: string): string {
-  return s.replace(/\s*\n\s*/g, " ").trim();
+  return printableMessage(s);
 }
 
 /**

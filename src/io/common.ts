@@ -3,8 +3,8 @@
  * order, text helpers and the non-finite voxel count. Browser-safe: no `node:` imports.
  */
 
-import { Gunzip, gunzipSync, gzipSync, inflateSync } from "fflate";
-import { FormatError } from "../errors.js";
+import { Gunzip, Inflate, gzipSync } from "fflate";
+import { FormatError, TooLargeError, escapeControl } from "../errors.js";
 import {
   type DataType,
   type Mat3,
@@ -39,68 +39,182 @@ export function crc32(data: Uint8Array): number {
 
 /**
  * A gzip decompressor: bytes of a whole gzip stream (one or more members) -> decompressed bytes. It must
- * throw on corrupt or truncated input. The Node edge passes node:zlib's (faster, native CRC check); the
- * default is fflate's, which runs anywhere.
+ * throw on corrupt or truncated input, and throw OutputLimitError as soon as the output would exceed
+ * `maxOut` bytes (without holding more than that). The Node edge passes node:zlib's (faster, native CRC
+ * check); the default is fflate's, which runs anywhere.
  */
-export type Gunzipper = (bytes: Uint8Array) => Uint8Array;
+export type Gunzipper = (bytes: Uint8Array, maxOut?: number) => Uint8Array;
+
+/** Thrown by a Gunzipper / Unzlibber whose output would pass its bound. */
+export class OutputLimitError extends Error {
+  constructor(readonly limit: number) {
+    super(`output exceeds ${limit} bytes`);
+  }
+}
+
+/** Absolute default cap on the bytes of one image's voxel data (decompressed): 4 GiB. */
+export const DEFAULT_MAX_IMAGE_BYTES = 4 * 1024 ** 3;
+
+/** Slack allowed past the size a header states before a stream counts as inconsistent. */
+export function sizeMargin(expected: number): number {
+  return Math.max(1 << 16, Math.ceil(expected / 100));
+}
+
+/** "4.0 GiB" style byte counts for messages. */
+export function formatBytes(n: number): string {
+  if (n < 1024) return `${n} bytes`;
+  const units = ["KiB", "MiB", "GiB", "TiB"];
+  let v = n;
+  let u = -1;
+  while (v >= 1024 && u < units.length - 1) {
+    v /= 1024;
+    u++;
+  }
+  return `${v.toFixed(1)} ${units[u]}`;
+}
+
+/**
+ * Bound for a decompression: the size the header states (plus sizeMargin) under the absolute cap
+ * (`maxBytes`, default DEFAULT_MAX_IMAGE_BYTES). Without `expected` only the cap applies.
+ */
+export interface DecompressBound {
+  expected?: number;
+  maxBytes?: number;
+}
 
 function readU32le(b: Uint8Array, o: number): number {
   return (b[o]! | (b[o + 1]! << 8) | (b[o + 2]! << 16) | (b[o + 3]! << 24)) >>> 0;
 }
 
-/** fflate-based gunzip with trailer checks (length and CRC-32 of single-member streams). */
-export function fflateGunzip(bytes: Uint8Array): Uint8Array {
+/**
+ * fflate-based streaming gunzip: the input is pushed in slices and the output counted, so a bomb stops
+ * at `maxOut`. Single-member streams get the trailer checks (length and CRC-32).
+ */
+export function fflateGunzip(bytes: Uint8Array, maxOut = Number.POSITIVE_INFINITY): Uint8Array {
   const n = bytes.length;
   if (n < 18) throw new Error("gzip stream too short");
-  const isize = readU32le(bytes, n - 4);
-  // deflate cannot expand more than ~1032:1; a larger trailer length means a damaged trailer
-  if (isize <= n * 1032 + 1024) {
-    const out = gunzipSync(bytes);
-    if (out.length === isize) {
-      const crc = readU32le(bytes, n - 8);
-      const got = crc32(out);
-      if (crc !== got)
-        throw new Error(`CRC-32 mismatch (trailer ${crc.toString(16)}, data ${got.toString(16)})`);
-      return out;
-    }
-  }
-  // several members (or a damaged trailer): decompress every member with the streaming API
   const chunks: Uint8Array[] = [];
   let total = 0;
   let members = 1;
   const g = new Gunzip((chunk) => {
-    chunks.push(chunk);
     total += chunk.length;
+    if (total > maxOut) throw new OutputLimitError(maxOut);
+    chunks.push(chunk);
   });
   g.onmember = () => {
     members++;
   };
-  g.push(bytes, true);
+  const step = 1 << 20;
+  for (let o = 0; o < n; o += step) g.push(bytes.subarray(o, Math.min(n, o + step)), o + step >= n);
+  const out = chunks.length === 1 ? chunks[0]! : concatBytes(chunks);
   if (members === 1) {
-    throw new Error(`length mismatch (trailer says ${isize} bytes, data has ${total})`);
+    const isize = readU32le(bytes, n - 4);
+    if (isize !== out.length % 2 ** 32)
+      throw new Error(`length mismatch (trailer says ${isize} bytes, data has ${out.length})`);
+    const crc = readU32le(bytes, n - 8);
+    const got = crc32(out);
+    if (crc !== got)
+      throw new Error(`CRC-32 mismatch (trailer ${crc.toString(16)}, data ${got.toString(16)})`);
   }
-  return concatBytes(chunks);
+  return out;
 }
 
 /**
- * Decompresses a gzip stream. Throws FormatError naming `source` when the stream is not gzip, or is
- * truncated or corrupt.
+ * The first `n` decompressed bytes of a gzip stream (fewer when the stream is shorter), decompressing
+ * only as much input as that takes: lets a reader validate a header before inflating the data.
  */
-export function gunzip(bytes: Uint8Array, source?: string, what = "gzip data", impl?: Gunzipper): Uint8Array {
+export function gunzipHead(bytes: Uint8Array, n: number, source?: string, what = "gzip data"): Uint8Array {
   if (!isGzip(bytes)) throw new FormatError(`${what} does not start with the gzip magic bytes`, source);
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const g = new Gunzip((chunk) => {
+    chunks.push(chunk);
+    total += chunk.length;
+  });
   try {
-    return (impl ?? fflateGunzip)(bytes);
+    const step = 4096;
+    for (let o = 0; o < bytes.length && total < n; o += step)
+      g.push(bytes.subarray(o, Math.min(bytes.length, o + step)), o + step >= bytes.length);
   } catch (e) {
-    if (e instanceof FormatError) throw e;
-    throw new FormatError(
-      `${what} is corrupt or truncated (gzip: ${(e as Error).message ?? String(e)})`,
-      source,
-    );
+    if (total < n)
+      throw new FormatError(
+        `${what} is corrupt or truncated (gzip: ${(e as Error).message ?? String(e)})`,
+        source,
+      );
+  }
+  return concatBytes(chunks).subarray(0, n);
+}
+
+/**
+ * Decompresses a gzip stream under a bound. FormatError naming `source` when the stream is not gzip, is
+ * truncated or corrupt, or inflates to more than the header states; TooLargeError when the stated size
+ * (or, with no stated size, the output) passes the absolute cap.
+ */
+export function gunzip(
+  bytes: Uint8Array,
+  source?: string,
+  what = "gzip data",
+  impl?: Gunzipper,
+  bound: DecompressBound = {},
+): Uint8Array {
+  if (!isGzip(bytes)) throw new FormatError(`${what} does not start with the gzip magic bytes`, source);
+  const limit = checkBound(bound, source, what);
+  try {
+    return (impl ?? fflateGunzip)(bytes, limit);
+  } catch (e) {
+    throw decompressError(e, bound, limit, source, what, "gzip");
   }
 }
 
-/** A zlib (RFC 1950) decompressor that throws on corrupt or truncated input. */
-export type Unzlibber = (bytes: Uint8Array) => Uint8Array;
+/** The output bound for a decompression (throws TooLargeError when the stated size passes the cap). */
+function checkBound(bound: DecompressBound, source: string | undefined, what: string): number {
+  const cap = bound.maxBytes ?? DEFAULT_MAX_IMAGE_BYTES;
+  if (bound.expected === undefined) return cap;
+  if (bound.expected > cap) throw tooLarge(bound.expected, cap, source, what);
+  return bound.expected + sizeMargin(bound.expected);
+}
+
+function tooLarge(bytes: number, cap: number, source: string | undefined, what: string): TooLargeError {
+  return new TooLargeError(
+    `${what} holds ${formatBytes(bytes)} of voxel data, more than the limit of ${formatBytes(cap)} (raise it with --max-image-size)`,
+    source,
+  );
+}
+
+function decompressError(
+  e: unknown,
+  bound: DecompressBound,
+  limit: number,
+  source: string | undefined,
+  what: string,
+  kind: string,
+): Error {
+  if (e instanceof FormatError || e instanceof TooLargeError) return e;
+  const code = (e as { code?: string } | undefined)?.code;
+  if (e instanceof OutputLimitError || code === "ERR_BUFFER_TOO_LARGE") {
+    if (bound.expected !== undefined)
+      return new FormatError(
+        `${what} inflates to more than the ${bound.expected} bytes the header states (decompression stopped at ${formatBytes(limit)})`,
+        source,
+      );
+    return new TooLargeError(
+      `${what} inflates to more than the limit of ${formatBytes(limit)} (raise it with --max-image-size)`,
+      source,
+    );
+  }
+  if (e instanceof RangeError)
+    return new TooLargeError(
+      `${what} is too large to decompress in memory (${e.message}; limit ${formatBytes(limit)})`,
+      source,
+    );
+  return new FormatError(
+    `${what} is corrupt or truncated (${kind}: ${(e as Error)?.message ?? String(e)})`,
+    source,
+  );
+}
+
+/** A zlib (RFC 1950) decompressor that throws on corrupt or truncated input (OutputLimitError past maxOut). */
+export type Unzlibber = (bytes: Uint8Array, maxOut?: number) => Uint8Array;
 
 /** Adler-32 (zlib trailers). */
 export function adler32(data: Uint8Array): number {
@@ -120,13 +234,24 @@ export function adler32(data: Uint8Array): number {
 }
 
 /** fflate-based zlib decompression with header and Adler-32 checks. */
-export function fflateUnzlib(bytes: Uint8Array): Uint8Array {
+export function fflateUnzlib(bytes: Uint8Array, maxOut = Number.POSITIVE_INFINITY): Uint8Array {
   if (bytes.length < 6) throw new Error("zlib stream too short");
   const cmf = bytes[0]!;
   const flg = bytes[1]!;
   if ((cmf & 0x0f) !== 8 || ((cmf << 8) | flg) % 31 !== 0) throw new Error("bad zlib header");
   if (flg & 0x20) throw new Error("zlib preset dictionary is not supported");
-  const out = inflateSync(bytes.subarray(2));
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  const inf = new Inflate((chunk) => {
+    total += chunk.length;
+    if (total > maxOut) throw new OutputLimitError(maxOut);
+    chunks.push(chunk);
+  });
+  const body = bytes.subarray(2);
+  const step = 1 << 20;
+  for (let o = 0; o < body.length; o += step)
+    inf.push(body.subarray(o, Math.min(body.length, o + step)), o + step >= body.length);
+  const out = chunks.length === 1 ? chunks[0]! : concatBytes(chunks);
   const n = bytes.length;
   const want = ((bytes[n - 4]! << 24) | (bytes[n - 3]! << 16) | (bytes[n - 2]! << 8) | bytes[n - 1]!) >>> 0;
   const got = adler32(out);
@@ -136,14 +261,18 @@ export function fflateUnzlib(bytes: Uint8Array): Uint8Array {
 }
 
 /** Decompresses a zlib stream; FormatError naming `source` when corrupt or truncated. */
-export function unzlib(bytes: Uint8Array, source?: string, what = "zlib data", impl?: Unzlibber): Uint8Array {
+export function unzlib(
+  bytes: Uint8Array,
+  source?: string,
+  what = "zlib data",
+  impl?: Unzlibber,
+  bound: DecompressBound = {},
+): Uint8Array {
+  const limit = checkBound(bound, source, what);
   try {
-    return (impl ?? fflateUnzlib)(bytes);
+    return (impl ?? fflateUnzlib)(bytes, limit);
   } catch (e) {
-    throw new FormatError(
-      `${what} is corrupt or truncated (zlib: ${(e as Error).message ?? String(e)})`,
-      source,
-    );
+    throw decompressError(e, bound, limit, source, what, "zlib");
   }
 }
 
@@ -261,6 +390,11 @@ export function countNonFinite(vol: Volume | VoxelArray): number {
     if (v - v !== 0) n++;
   }
   return n;
+}
+
+/** A header excerpt safe to print: control bytes as \\xNN, at most `max` characters. */
+export function printable(s: string, max = 40): string {
+  return escapeControl(s.length > max ? `${s.slice(0, max)}...` : s);
 }
 
 const latin1 = new TextDecoder("latin1");

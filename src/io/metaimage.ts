@@ -29,6 +29,7 @@ import {
   encodeVoxels,
   fmtNumber,
   gunzip,
+  printable,
   isGzip,
   unzlib,
 } from "./common.js";
@@ -39,6 +40,8 @@ export interface MetaImageReadOptions {
   loadDataFile?: DataFileLoader;
   /** gzip decompressor (default fflate; the Node edge passes node:zlib). */
   gunzip?: Gunzipper;
+  /** Absolute cap on the decompressed voxel bytes (default DEFAULT_MAX_IMAGE_BYTES). */
+  maxBytes?: number;
   /** zlib decompressor (default fflate; the Node edge passes node:zlib). */
   unzlib?: Unzlibber;
 }
@@ -106,7 +109,7 @@ export function parseMetaImageHeader(bytes: Uint8Array, source?: string): MetaIm
     if (line.trim() === "") continue;
     const eq = line.indexOf("=");
     if (eq < 0)
-      throw new FormatError(`MetaImage header line "${line.slice(0, 80)}" is not "Key = Value"`, source);
+      throw new FormatError(`MetaImage header line "${printable(line, 60)}" is not "Key = Value"`, source);
     const rawKey = line.slice(0, eq).trim();
     const key = KEY_ALIASES[rawKey] ?? rawKey;
     fields.set(key, line.slice(eq + 1).trim());
@@ -122,10 +125,13 @@ function numbers(s: string, key: string, n: number, source?: string): number[] {
     .split(/\s+/)
     .filter((t) => t.length > 0)
     .map(Number);
-  if (v.length < n || v.slice(0, n).some((x) => Number.isNaN(x))) {
-    throw new FormatError(`MetaImage ${key} "${s}" must have ${n} numbers`, source);
+  if (v.length !== n || v.some((x) => !Number.isFinite(x))) {
+    throw new FormatError(
+      `MetaImage ${key} "${printable(s.trim(), 60)}" must have exactly ${n} finite numbers`,
+      source,
+    );
   }
-  return v.slice(0, n);
+  return v;
 }
 
 const isTrue = (s: string | undefined) => s !== undefined && /^(true|1|yes)$/i.test(s.trim());
@@ -214,12 +220,16 @@ export function parseMetaImage(bytes: Uint8Array, opts: MetaImageReadOptions = {
     dataSource = source ? `${source} -> ${dataFile}` : dataFile;
   }
   const headerSize = Number(f.get("HeaderSize") ?? 0);
+  if (!Number.isInteger(headerSize) || headerSize < -1)
+    throw new FormatError(
+      `MetaImage HeaderSize "${printable(f.get("HeaderSize") ?? "")}" must be an integer >= -1`,
+      source,
+    );
   if (isTrue(f.get("CompressedData"))) {
     let un: Uint8Array;
-    if (isGzip(raw)) un = gunzip(raw, dataSource, "MetaImage compressed data", opts.gunzip);
-    else {
-      un = unzlib(raw, dataSource, "MetaImage compressed data", opts.unzlib);
-    }
+    const bound = { expected: n * bpv, maxBytes: opts.maxBytes };
+    if (isGzip(raw)) un = gunzip(raw, dataSource, "MetaImage compressed data", opts.gunzip, bound);
+    else un = unzlib(raw, dataSource, "MetaImage compressed data", opts.unzlib, bound);
     if (un.length !== n * bpv) {
       throw new FormatError(
         `decompressed data has ${un.length} bytes but DimSize ${dimSize.join(" ")} of ${etName} needs ${n * bpv}`,

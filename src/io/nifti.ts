@@ -22,7 +22,7 @@
  * through a caller-supplied loader.
  */
 
-import { FormatError, GeometryError, UnsupportedError } from "../errors.js";
+import { FormatError, GeometryError, TooLargeError, UnsupportedError } from "../errors.js";
 import {
   type DataType,
   type Mat3,
@@ -34,11 +34,15 @@ import {
 import {
   type DataFileLoader,
   type Gunzipper,
+  DEFAULT_MAX_IMAGE_BYTES,
   concatBytes,
+  countNonFinite,
   directionFromColumns,
   decodeVoxels,
   encodeVoxels,
+  formatBytes,
   gunzip,
+  gunzipHead,
   gzip,
   isGzip,
 } from "./common.js";
@@ -154,9 +158,6 @@ function cstring(bytes: Uint8Array, off: number, len: number): string {
   return s;
 }
 
-/** niftilib's FIXED_FLOAT: non-finite header floats read as 0. */
-const fixed = (x: number) => (Number.isFinite(x) ? x : 0);
-
 /** Parses a NIfTI-1 (348-byte) or NIfTI-2 (540-byte) header, either byte order. */
 export function parseNiftiHeader(bytes: Uint8Array, source?: string): NiftiHeader {
   if (bytes.length < 4) throw new FormatError("file is too short to be NIfTI (truncated header)", source);
@@ -193,14 +194,14 @@ export function parseNiftiHeader(bytes: Uint8Array, source?: string): NiftiHeade
       datatype: i16(70),
       bitpix: i16(72),
       voxOffset: f32(108),
-      sclSlope: fixed(f32(112)),
-      sclInter: fixed(f32(116)),
+      sclSlope: f32(112),
+      sclInter: f32(116),
       xyztUnits: bytes[123]!,
       intentCode: i16(68),
       qformCode: version ? i16(252) : 0,
       sformCode: version ? i16(254) : 0,
-      quatern: [fixed(f32(256)), fixed(f32(260)), fixed(f32(264))],
-      qoffset: [fixed(f32(268)), fixed(f32(272)), fixed(f32(276))],
+      quatern: [f32(256), f32(260), f32(264)],
+      qoffset: [f32(268), f32(272), f32(276)],
       srow,
       descrip: cstring(bytes, 148, 80),
     };
@@ -223,14 +224,14 @@ export function parseNiftiHeader(bytes: Uint8Array, source?: string): NiftiHeade
     datatype: dv.getInt16(12, le),
     bitpix: dv.getInt16(14, le),
     voxOffset: i64(168),
-    sclSlope: fixed(f64(176)),
-    sclInter: fixed(f64(184)),
+    sclSlope: f64(176),
+    sclInter: f64(184),
     xyztUnits: i32(500),
     intentCode: i32(504),
     qformCode: i32(344),
     sformCode: i32(348),
-    quatern: [fixed(f64(352)), fixed(f64(360)), fixed(f64(368))],
-    qoffset: [fixed(f64(376)), fixed(f64(384)), fixed(f64(392))],
+    quatern: [f64(352), f64(360), f64(368)],
+    qoffset: [f64(376), f64(384), f64(392)],
     srow: Array.from({ length: 12 }, (_, i) => f64(400 + 8 * i)),
     descrip: cstring(bytes, 240, 80),
   };
@@ -432,29 +433,103 @@ export function niftiImageFileFor(headerName: string): string {
 }
 
 /**
- * Reads a NIfTI-1/2 image (`.nii`, `.nii.gz`; `.hdr`+`.img` with `loadDataFile`) into a Volume with ITK's
- * LPS geometry and rescaling.
+ * Checks the header fields the reader trusts (NIfTI-1/2 and Analyze): bitpix against the datatype,
+ * vox_offset, scl_slope / scl_inter, and the quatern / srow values of the transforms in use. niftilib
+ * silently reads a non-finite header float as 0; a corrupted header is reported instead. Throws
+ * FormatError naming the field and the value.
  */
-export function parseNifti(input: Uint8Array, opts: NiftiReadOptions = {}): Volume {
+export function validateNiftiHeader(h: NiftiHeader, type: DataType, source?: string): void {
+  const bits = bytesPerType(type) * 8;
+  if (h.bitpix !== bits)
+    throw new FormatError(
+      `NIfTI bitpix is ${h.bitpix} but datatype ${h.datatype} (${type}) has ${bits} bits per voxel`,
+      source,
+    );
+  const vo = h.voxOffset;
+  if (!Number.isFinite(vo) || vo < 0)
+    throw new FormatError(`NIfTI vox_offset is ${vo}, must be a finite offset >= 0`, source);
+  if (h.version !== 0) {
+    if (!Number.isFinite(h.sclSlope))
+      throw new FormatError(`NIfTI scl_slope is ${h.sclSlope}, must be a finite number`, source);
+    if (!Number.isFinite(h.sclInter))
+      throw new FormatError(`NIfTI scl_inter is ${h.sclInter}, must be a finite number`, source);
+    for (const [name, code] of [
+      ["qform_code", h.qformCode],
+      ["sform_code", h.sformCode],
+    ] as const) {
+      if (!(code >= 0 && code <= 5)) throw new FormatError(`NIfTI ${name} is ${code}, must be 0..5`, source);
+    }
+    if (h.qformCode > 0) {
+      const q = [...h.quatern, ...h.qoffset];
+      const names = ["quatern_b", "quatern_c", "quatern_d", "qoffset_x", "qoffset_y", "qoffset_z"];
+      for (let i = 0; i < 6; i++)
+        if (!Number.isFinite(q[i]!))
+          throw new FormatError(`NIfTI ${names[i]} is ${q[i]} (qform_code ${h.qformCode})`, source);
+      if (!Number.isFinite(h.pixdim[0]!))
+        throw new FormatError(`NIfTI pixdim[0] (qfac) is ${h.pixdim[0]}`, source);
+    }
+    if (h.sformCode > 0) {
+      for (let i = 0; i < 12; i++)
+        if (!Number.isFinite(h.srow[i]!))
+          throw new FormatError(
+            `NIfTI srow_${"xyz"[i >> 2]}[${i & 3}] is ${h.srow[i]} (sform_code ${h.sformCode})`,
+            source,
+          );
+    }
+  }
+}
+
+/** Bytes a NIfTI header occupies before its extensions (348 / 540 plus the 4-byte extension flag). */
+const NIFTI_HEAD_BYTES = 544;
+
+export interface NiftiLimitOptions {
+  /** Absolute cap on the voxel data bytes (default DEFAULT_MAX_IMAGE_BYTES). */
+  maxBytes?: number;
+}
+
+/**
+ * Reads a NIfTI-1/2 image (`.nii`, `.nii.gz`; `.hdr`+`.img` with `loadDataFile`) into a Volume with ITK's
+ * LPS geometry and rescaling. The header is validated before any voxel data are decompressed; a gzip
+ * stream is inflated only up to the size the header states (plus a margin), under the absolute cap.
+ */
+export function parseNifti(input: Uint8Array, opts: NiftiReadOptions & NiftiLimitOptions = {}): Volume {
   const source = opts.source;
-  const bytes = isGzip(input) ? gunzip(input, source, "NIfTI gzip stream", opts.gunzip) : input;
-  const h = parseNiftiHeader(bytes, source);
+  const gz = isGzip(input);
+  const head = gz ? gunzipHead(input, NIFTI_HEAD_BYTES, source, "NIfTI gzip stream") : input;
+  const h = parseNiftiHeader(head, source);
   const type = CODE_TO_TYPE[h.datatype];
   if (type === undefined) {
     const name = UNSUPPORTED_NAMES[h.datatype];
     if (name) throw new UnsupportedError(`NIfTI datatype ${h.datatype} (${name}) is not supported`, source);
     throw new FormatError(`NIfTI datatype ${h.datatype} is not a valid NIfTI datatype code`, source);
   }
+  validateNiftiHeader(h, type, source);
   const g = niftiGeometry(h, source);
   validateGeometry(g, source);
   const n = g.size[0] * g.size[1] * g.size[2];
+  const bpv = bytesPerType(type);
+  const need = n * bpv;
+  const cap = opts.maxBytes ?? DEFAULT_MAX_IMAGE_BYTES;
+  // deflate expands at most ~1032:1: a larger stated size cannot be in this stream (corrupt dims)
+  if (gz && need > input.length * 1032 + 1024)
+    throw new FormatError(
+      `NIfTI dim ${g.size.join("x")} of ${type} needs ${need} bytes, more than a ${input.length}-byte gzip stream can hold (corrupt dim?)`,
+      source,
+    );
+  if (gz && need > cap)
+    throw new TooLargeError(
+      `NIfTI dim ${g.size.join("x")} of ${type} is ${formatBytes(need)} of voxel data, more than the limit of ${formatBytes(cap)} (raise it with --max-image-size)`,
+      source,
+    );
 
   let dataBytes: Uint8Array;
   let offset: number;
   let dataSource = source;
   if (h.singleFile) {
-    dataBytes = bytes;
     offset = Math.max(Math.trunc(h.voxOffset), h.headerSize);
+    dataBytes = gz
+      ? gunzip(input, source, "NIfTI gzip stream", opts.gunzip, { expected: offset + need, maxBytes: cap })
+      : input;
   } else {
     if (!opts.loadDataFile) {
       throw new UnsupportedError(
@@ -466,21 +541,24 @@ export function parseNifti(input: Uint8Array, opts: NiftiReadOptions = {}): Volu
     const imgName = niftiImageFileFor((source ?? "image.hdr").split(/[\\/]/).pop()!);
     const raw = opts.loadDataFile(imgName);
     dataSource = source ? niftiImageFileFor(source) : imgName;
-    dataBytes = isGzip(raw) ? gunzip(raw, imgName, "NIfTI image gzip stream", opts.gunzip) : raw;
-    offset = Math.max(0, Math.trunc(h.voxOffset));
+    offset = Math.trunc(h.voxOffset);
+    dataBytes = isGzip(raw)
+      ? gunzip(raw, imgName, "NIfTI image gzip stream", opts.gunzip, {
+          expected: offset + need,
+          maxBytes: cap,
+        })
+      : raw;
   }
-  const bpv = bytesPerType(type);
-  const need = n * bpv;
   const have = dataBytes.length - offset;
   if (have < need) {
     throw new FormatError(
-      `voxel data is truncated: dim ${g.size.join("x")} of ${type} needs ${need} bytes after offset ${offset}, ${Math.max(0, have)} present`,
+      `voxel data is truncated: dim ${g.size.join("x")} of ${type} needs ${need} bytes after vox_offset ${offset}, ${Math.max(0, have)} present`,
       dataSource,
     );
   }
   if (have > need) {
     throw new FormatError(
-      `voxel data does not match the dimensions: dim ${g.size.join("x")} of ${type} needs ${need} bytes after offset ${offset}, ${have} present`,
+      `voxel data does not match the dimensions: dim ${g.size.join("x")} of ${type} needs ${need} bytes after vox_offset ${offset}, ${have} present`,
       dataSource,
     );
   }
@@ -496,10 +574,19 @@ export function parseNifti(input: Uint8Array, opts: NiftiReadOptions = {}): Volu
       for (let i = 0; i < n; i++) data[i] = data[i]! * slope + inter;
     } else {
       // integers are first cast to float (ITK's CastCopy), then rescaled in double and stored as float
+      const wasInteger = !(data instanceof Float32Array);
       const out = data instanceof Float32Array ? data : new Float32Array(n);
       const src = data;
       for (let i = 0; i < n; i++) out[i] = Math.fround(src[i]!) * slope + inter;
       data = out;
+      if (wasInteger) {
+        const bad = countNonFinite(out);
+        if (bad > 0)
+          throw new FormatError(
+            `NIfTI scl_slope ${slope} / scl_inter ${inter} overflow float32 for ${bad} voxels (corrupt rescale fields?)`,
+            source,
+          );
+      }
     }
   }
   return new Volume(data, g);

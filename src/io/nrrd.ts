@@ -32,6 +32,7 @@ import {
   encodeVoxels,
   fmtNumber,
   gunzip,
+  printable,
   gzip,
 } from "./common.js";
 
@@ -53,6 +54,8 @@ export interface NrrdReadOptions {
   loadDataFile?: DataFileLoader;
   /** gzip decompressor (default fflate; the Node edge passes node:zlib). */
   gunzip?: Gunzipper;
+  /** Absolute cap on the decompressed voxel bytes (default DEFAULT_MAX_IMAGE_BYTES). */
+  maxBytes?: number;
 }
 
 const TYPE_ALIASES: Record<string, DataType | "int64" | "uint64" | "block"> = {
@@ -162,7 +165,11 @@ export function parseNrrdHeader(bytes: Uint8Array, source?: string): NrrdHeader 
   const lines = text.split(/\r?\n/);
   const magic = lines[0]!.trim();
   const version = Number(magic.slice(7));
-  if (!/^NRRD000[1-9]$/.test(magic)) throw new FormatError(`bad NRRD magic line "${magic}"`, source);
+  if (!/^NRRD000[1-5]$/.test(magic))
+    throw new FormatError(
+      `bad NRRD magic line "${printable(magic)}" (format versions NRRD0001..NRRD0005 exist)`,
+      source,
+    );
   const fields = new Map<string, string>();
   const keyValues = new Map<string, string>();
   for (let li = 1; li < lines.length; li++) {
@@ -176,7 +183,7 @@ export function parseNrrdHeader(bytes: Uint8Array, source?: string): NrrdHeader 
     }
     if (colon < 0) {
       throw new FormatError(
-        `NRRD header line ${li + 1} is not "field: value": "${line.slice(0, 80)}"`,
+        `NRRD header line ${li + 1} is not "field: value": "${printable(line, 60)}"`,
         source,
       );
     }
@@ -387,7 +394,13 @@ export function parseNrrd(bytes: Uint8Array, opts: NrrdReadOptions = {}): Volume
       throw new FormatError(`NRRD spacings has ${sp.length} entries for dimension ${dimension}`, source);
     for (let i = 0; i < domainAxes.length; i++) {
       const s = sp[domainAxes[i]!]!;
-      spacing[i] = Number.isNaN(s) ? 1 : s; // teem: NaN spacing means "unknown"
+      // teem writes NaN for "unknown"; a domain axis needs a real spacing, so NaN is reported
+      if (!Number.isFinite(s) || s <= 0)
+        throw new FormatError(
+          `NRRD spacings: axis ${domainAxes[i]} is ${f.get("spacings")!.trim().split(/\s+/)[domainAxes[i]!]}, must be a positive number`,
+          source,
+        );
+      spacing[i] = s;
     }
   }
   // Complete the direction matrix: missing columns (2D images, or no space directions) from the identity
@@ -513,7 +526,10 @@ export function parseNrrd(bytes: Uint8Array, opts: NrrdReadOptions = {}): Volume
     case "gz": {
       if (byteSkip === -1)
         throw new FormatError("NRRD byte skip -1 is only allowed with raw encoding", source);
-      const un = gunzip(raw, dataSource, "NRRD gzip data", opts.gunzip);
+      const un = gunzip(raw, dataSource, "NRRD gzip data", opts.gunzip, {
+        expected: byteSkip + n * bpv,
+        maxBytes: opts.maxBytes,
+      });
       data = decodeVoxels(un, byteSkip, type, n, littleEndian, dataSource);
       if (un.length - byteSkip !== n * bpv) {
         throw new FormatError(

@@ -19,6 +19,16 @@ export interface ReadImageOptions {
   allowNonFinite?: boolean;
   /** Force a format instead of detecting it. */
   format?: ImageFormat;
+  /**
+   * Absolute cap on one image's voxel data and file bytes (default DEFAULT_MAX_IMAGE_BYTES, 4 GiB;
+   * CLI --max-image-size). Compressed data are inflated only up to the size the header states.
+   */
+  maxBytes?: number;
+  /**
+   * Let a detached header (.nhdr `data file`, .mhd `ElementDataFile`) name a data file outside its own
+   * folder or by absolute path (default false; CLI --allow-external-data).
+   */
+  allowExternalData?: boolean;
 }
 
 /** Format from the file name alone, or undefined. */
@@ -84,6 +94,7 @@ export function parseImage(
     loadDataFile: opts.loadDataFile,
     gunzip: opts.gunzip,
     unzlib: opts.unzlib,
+    maxBytes: opts.maxBytes,
   };
   let vol: Volume;
   switch (format) {
@@ -107,7 +118,10 @@ export function checkFinite(vol: Volume, path: string, opts: ReadImageOptions): 
   if (!opts.allowNonFinite) {
     const bad = countNonFinite(vol);
     if (bad > 0) {
-      throw new FormatError(`${bad} voxels are NaN/Inf (pass allowNonFinite to read them anyway)`, path);
+      throw new FormatError(
+        `${bad} of ${vol.data.length} voxels are NaN or Inf (an image must hold finite intensities; \`info\` and \`convert\` read such files)`,
+        path,
+      );
     }
   }
   return vol;

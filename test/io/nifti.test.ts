@@ -705,7 +705,8 @@ describe("NIfTI: bad input", () => {
       () => readImage(p),
       (e: Error) =>
         e instanceof FormatError &&
-        e.message === `${p}: 3 voxels are NaN/Inf (pass allowNonFinite to read them anyway)`,
+        e.message ===
+          `${p}: 3 of 8 voxels are NaN or Inf (an image must hold finite intensities; \`info\` and \`convert\` read such files)`,
     );
     assert.equal(countNonFinite(readImage(p, { allowNonFinite: true })), 3);
   });

@@ -415,7 +415,7 @@ describe("NRRD: format features (generated files)", () => {
           "type: uchar",
           "dimension: 2",
           "sizes: 2 2",
-          "spacings: 2 NaN",
+          "spacings: 2 3",
           "axis mins: 10 20",
           "encoding: raw",
         ]),
@@ -423,8 +423,20 @@ describe("NRRD: format features (generated files)", () => {
       ),
     );
     assert.deepEqual(w.size, [2, 2, 1]);
-    assert.deepEqual(w.spacing, [2, 1, 1]);
-    assert.deepEqual(w.origin, [11, 20.5, 0]); // cell centring: min + spacing/2
+    assert.deepEqual(w.spacing, [2, 3, 1]);
+    assert.deepEqual(w.origin, [11, 21.5, 0]); // cell centring: min + spacing/2
+    // teem's NaN "unknown spacing" on a domain axis is reported (issue #13), never read as 1 mm
+    assert.throws(
+      () =>
+        parseNrrd(
+          cat(
+            head(["type: uchar", "dimension: 2", "sizes: 2 2", "spacings: 2 nan", "encoding: raw"]),
+            new Uint8Array(4),
+          ),
+          { source: "s.nrrd" },
+        ),
+      /^Error: s\.nrrd: NRRD spacings: axis 1 is nan, must be a positive number$|s\.nrrd: NRRD spacings: axis 1 is nan/,
+    );
   });
 
   test("2D NRRD: size z = 1, third direction completes a right-handed frame", () => {
@@ -641,10 +653,10 @@ describe("NRRD: bad input", () => {
   test("negative or NaN spacings", () => {
     expect(
       make([...ok, "spacings: 1 -2 1"], new Uint8Array(16)),
-      GeometryError,
-      /spacing along axis 1 is -2/,
+      FormatError,
+      /NRRD spacings: axis 1 is -2, must be a positive number/,
     );
-    // NaN spacing means "unknown" in NRRD (teem) and reads as 1, but a NaN direction is an error
+    // a NaN direction is an error (so is a NaN spacing, see above)
     expect(
       make([...ok, "space: LPS", "space directions: (1,0,0) (0,nan,0) (0,0,1)"], new Uint8Array(16)),
       GeometryError,
