@@ -9,7 +9,13 @@
  */
 import type { InferenceSession, Tensor } from "onnxruntime-common";
 import { InputError } from "../errors.js";
-import { axisDirections, maskCentroid, patchVoxelWorld, samplePatch } from "../image/patch.js";
+import {
+  type PatchSpec,
+  axisDirections,
+  maskCentroid,
+  patchVoxelWorld,
+  samplePatch,
+} from "../image/patch.js";
 import { type Mat3, type Vec3, Volume } from "../image/volume.js";
 import { type ModelSignature, type ValueInfo, formatShape, readModelSignature } from "./onnxModel.js";
 import { type PcaModel, applyPca } from "./pca.js";
@@ -117,6 +123,18 @@ export interface PatchOptions {
   maskName?: string;
 }
 
+/** The sampling grid of a recipe around `center`. */
+function patchSpec(settings: EmbedSettings, center: Vec3, padValue: number): PatchSpec {
+  return {
+    center,
+    size: settings.patchSize,
+    spacing: settings.spacing,
+    axes: settings.axes,
+    interpolation: settings.interpolator,
+    padValue,
+  };
+}
+
 export interface PreparedPatch {
   data: Float32Array;
   dims: [number, number, number, number, number];
@@ -144,14 +162,7 @@ export function preparePatch(
       center = maskCentroid(mask, opts.label ?? 1, opts.maskName);
     }
   }
-  const raw = samplePatch(image, {
-    center,
-    size: settings.patchSize,
-    spacing: settings.spacing,
-    axes: settings.axes,
-    interpolation: settings.interpolator,
-    padValue: Number.NaN,
-  });
+  const raw = samplePatch(image, patchSpec(settings, center, Number.NaN));
   const [w0, w1] = settings.window;
   const [r0, r1] = settings.range;
   const scale = (r1 - r0) / (w1 - w0);
@@ -220,14 +231,8 @@ export async function embedVolume(
  * looked: volume axis x = tensor axis 2 (fastest), y = axis 1, z = axis 0.
  */
 export function patchVolume(image: Volume, settings: EmbedSettings, center: Vec3): Volume<Float32Array> {
-  const spec = {
-    center,
-    size: settings.patchSize,
-    spacing: settings.spacing,
-    axes: settings.axes,
-    interpolation: settings.interpolator,
-    padValue: settings.padStage === "input" ? settings.padValue : 0,
-  };
+  const spec = patchSpec(settings, center, settings.padStage === "input" ? settings.padValue : 0);
+
   const data = samplePatch(image, spec);
   const [d0, d1, d2] = axisDirections(settings.axes);
   const direction: Mat3 = [d2[0], d1[0], d0[0], d2[1], d1[1], d0[1], d2[2], d1[2], d0[2]];

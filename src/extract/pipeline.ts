@@ -406,12 +406,13 @@ function extractLabel(
   // shape first, on the original image only (PyRadiomics computes shape before the image-type loop), then
   // the other classes for each enabled image type in the parameter file's order
   for (const cls of classes.filter(isShape)) addFamily(cls, ctx, "original");
+  const intensityClasses = classes.filter((c) => !isShape(c));
   const box: BoundingBox = { min: [x0, y0, z0], max: [x1, y1, z1] };
   for (const [typeName, typeSettings] of Object.entries(p.imageTypes) as Array<
     [ImageTypeName, ExtractionSettings]
   >) {
     if (typeName === "Original") {
-      for (const cls of classes.filter((c) => !isShape(c))) addFamily(cls, ctx, "original");
+      for (const cls of intensityClasses) addFamily(cls, ctx, "original");
       continue;
     }
     for (const d of deriveImages(typeName, image, typeSettings, box, maskName)) {
@@ -427,7 +428,7 @@ function extractLabel(
         nLevels: disc.nLevels,
         settings: typeSettings,
       };
-      for (const cls of classes.filter((c) => !isShape(c))) addFamily(cls, dctx, d.name);
+      for (const cls of intensityClasses) addFamily(cls, dctx, d.name);
     }
   }
   return { label, diagnostics, features };

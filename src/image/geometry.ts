@@ -166,24 +166,37 @@ export function boundingBox(mask: Volume): BoundingBox | undefined {
 /** Extract the sub-volume [min, max] (inclusive, clipped to the image); origin moves accordingly. */
 export function cropToBox<T extends VoxelArray>(vol: Volume<T>, box: BoundingBox): Volume<T> {
   const [nx, ny] = vol.size;
-  const lo = box.min.map((v) => Math.max(0, v)) as Vec3;
-  const hi = box.max.map((v, a) => Math.min(vol.size[a]! - 1, v)) as Vec3;
-  const size: Vec3 = [hi[0] - lo[0] + 1, hi[1] - lo[1] + 1, hi[2] - lo[2] + 1];
+  const g = boxGeometry(vol, box);
+  const { lo, size } = g;
   const out = allocate(dataTypeOf(vol.data), size[0] * size[1] * size[2]) as T;
   let q = 0;
-  for (let k = lo[2]; k <= hi[2]; k++) {
-    for (let j = lo[1]; j <= hi[1]; j++) {
+  for (let k = lo[2]; k < lo[2] + size[2]; k++) {
+    for (let j = lo[1]; j < lo[1] + size[1]; j++) {
       const start = lo[0] + nx * (j + ny * k);
       out.set(vol.data.subarray(start, start + size[0]) as never, q);
       q += size[0];
     }
   }
-  return new Volume(out, {
-    size,
+  return new Volume(out, { size, spacing: g.spacing, origin: g.origin, direction: g.direction });
+}
+
+/**
+ * The geometry of the sub-grid covering `box` (clipped to the volume): its size, the world position of its
+ * first voxel, the volume's spacing and direction; `lo` is its first voxel's index in the volume.
+ */
+export function boxGeometry(
+  vol: Geometry & { indexToWorld(idx: readonly number[]): Vec3 },
+  box: BoundingBox,
+): Geometry & { lo: Vec3 } {
+  const lo = box.min.map((v) => Math.max(0, v)) as Vec3;
+  const hi = box.max.map((v, a) => Math.min(vol.size[a]! - 1, v)) as Vec3;
+  return {
+    lo,
+    size: [hi[0] - lo[0] + 1, hi[1] - lo[1] + 1, hi[2] - lo[2] + 1],
     spacing: vol.spacing,
     origin: vol.indexToWorld(lo),
     direction: vol.direction,
-  });
+  };
 }
 
 /**

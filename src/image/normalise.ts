@@ -6,12 +6,13 @@
  * - fixed range: intensities in [lo, hi] mapped linearly onto [a, b] (optionally clipped).
  * - Nyul-Udupa histogram standardisation (Nyul & Udupa 1999, MRM 42:1072; Nyul, Udupa & Zhang 2000, IEEE
  *   TMI 19:143): landmarks are percentiles of the foreground intensities, default pc1 = 1, deciles 10..90,
- *   pc2 = 99 (percentiles by linear interpolation, R type 7 / numpy's default). Training maps each image's
+ *   pc2 = 99 (percentiles by linear interpolation, R type 7 / numpy's default: features/firstorder's). Training maps each image's
  *   [pc1, pc2] linearly onto the standard scale [s1, s2] and averages the mapped landmarks; applying maps an
  *   image's landmarks piecewise-linearly onto the learned standard landmarks (the first and last segments
  *   extended beyond pc1 / pc2). The learned model is plain data, saved with the study.
  */
 import { InputError } from "../errors.js";
+import { percentileSorted } from "../features/firstorder.js";
 import type { Volume, VoxelArray } from "./volume.js";
 import { Volume as Vol } from "./volume.js";
 
@@ -84,16 +85,6 @@ export function fixedRangeNormalise(
     const y = a + (x - lo) * k;
     return clip ? Math.min(max, Math.max(min, y)) : y;
   });
-}
-
-/** Percentile p (0..100) of sorted values, linear interpolation between order statistics (R type 7). */
-export function percentileSorted(sorted: Float64Array, p: number): number {
-  const n = sorted.length;
-  if (n === 0) throw new InputError("no values to take a percentile of");
-  const h = ((n - 1) * p) / 100;
-  const lo = Math.floor(h);
-  const hi = Math.min(n - 1, lo + 1);
-  return sorted[lo]! + (h - lo) * (sorted[hi]! - sorted[lo]!);
 }
 
 export interface NyulModel {

@@ -12,9 +12,9 @@ import {
   nyulLandmarks,
   nyulMapping,
   parseNyulModel,
-  percentileSorted,
   zscoreNormalise,
 } from "../../src/image/normalise.js";
+import { percentileSorted } from "../../src/features/firstorder.js";
 import { Volume } from "../../src/image/volume.js";
 import { Random } from "../../src/stats/core/random.js";
 

@@ -13,7 +13,7 @@
  * Each returns the values over a bounding box (the ROI's), equal to the whole-image filter there.
  */
 import { InputError } from "../../errors.js";
-import type { BoundingBox } from "../geometry.js";
+import { type BoundingBox, boxGeometry, cropToBox } from "../geometry.js";
 import { Volume } from "../volume.js";
 import type { DerivedImage } from "./pyradiomicsTypes.js";
 
@@ -27,25 +27,10 @@ function maxAbs(image: Volume): number {
   return m;
 }
 
+/** f applied to the voxels of the box (cropToBox's copy, mapped in place to float64). */
 function boxMap(image: Volume, box: BoundingBox, f: (x: number) => number): Volume<Float64Array> {
-  const [nx, ny] = image.size;
-  const ex = box.max[0] - box.min[0] + 1;
-  const ey = box.max[1] - box.min[1] + 1;
-  const ez = box.max[2] - box.min[2] + 1;
-  const out = new Float64Array(ex * ey * ez);
-  const d = image.data;
-  let q = 0;
-  for (let k = box.min[2]; k <= box.max[2]; k++)
-    for (let j = box.min[1]; j <= box.max[1]; j++) {
-      const base = nx * (j + ny * k);
-      for (let i = box.min[0]; i <= box.max[0]; i++) out[q++] = f(d[base + i]!);
-    }
-  return new Volume(out, {
-    size: [ex, ey, ez],
-    spacing: image.spacing,
-    direction: image.direction,
-    origin: image.indexToWorld(box.min),
-  });
+  const crop = cropToBox(image, box);
+  return new Volume(Float64Array.from(crop.data, f), crop.geometry);
 }
 
 export type IntensityTransform = "square" | "squareroot" | "logarithm" | "exponential";
@@ -85,15 +70,14 @@ export function gradientMagnitude(image: Volume, box: BoundingBox, useSpacing = 
   const h = useSpacing ? image.spacing : [1, 1, 1];
   const strides = [1, nx, nx * ny];
   const n = [nx, ny, nz];
-  const ex = box.max[0] - box.min[0] + 1;
-  const ey = box.max[1] - box.min[1] + 1;
-  const ez = box.max[2] - box.min[2] + 1;
+  const g = boxGeometry(image, box);
+  const [lo, [ex, ey, ez]] = [g.lo, g.size];
   const out = new Float64Array(ex * ey * ez);
   let q = 0;
   const idx = [0, 0, 0];
-  for (let k = box.min[2]; k <= box.max[2]; k++)
-    for (let j = box.min[1]; j <= box.max[1]; j++)
-      for (let i = box.min[0]; i <= box.max[0]; i++) {
+  for (let k = lo[2]; k < lo[2] + ez; k++)
+    for (let j = lo[1]; j < lo[1] + ey; j++)
+      for (let i = lo[0]; i < lo[0] + ex; i++) {
         idx[0] = i;
         idx[1] = j;
         idx[2] = k;
@@ -108,13 +92,5 @@ export function gradientMagnitude(image: Volume, box: BoundingBox, useSpacing = 
         }
         out[q++] = Math.sqrt(s);
       }
-  return {
-    name: "gradient",
-    image: new Volume(out, {
-      size: [ex, ey, ez],
-      spacing: image.spacing,
-      direction: image.direction,
-      origin: image.indexToWorld(box.min),
-    }),
-  };
+  return { name: "gradient", image: new Volume(out, g) };
 }
